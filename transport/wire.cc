@@ -84,8 +84,8 @@ std::vector<std::string> Reader::name_list(const char* what, size_t max) {
   size_t begin = 0;
   while (true) {
     size_t comma = all.find(',', begin);
-    std::string_view name = all.substr(begin, comma == std::string_view::npos ? all.size() - begin
-                                                                               : comma - begin);
+    std::string_view name =
+        all.substr(begin, comma == std::string_view::npos ? all.size() - begin : comma - begin);
     bool printable = !name.empty() && name.size() <= kMaxName;
     for (char c : name) printable = printable && c > ' ' && c < 127;
     if (!printable || names.size() == kMaxNameListNames) {
@@ -103,8 +103,8 @@ Mpint Reader::mpint(const char* what, size_t max_bytes) {
   size_t start = pos_;
   ByteView v = string(what, max_bytes);
   // RFC 4251: "Unnecessary leading bytes with the value 0 or 255 MUST NOT be included."
-  bool non_canonical = v.size() >= 2 && ((v[0] == 0x00 && !(v[1] & 0x80)) ||
-                                         (v[0] == 0xff && (v[1] & 0x80)));
+  bool non_canonical =
+      v.size() >= 2 && ((v[0] == 0x00 && !(v[1] & 0x80)) || (v[0] == 0xff && (v[1] & 0x80)));
   bool lone_zero = v.size() == 1 && v[0] == 0;
   if (non_canonical || lone_zero) {
     pos_ = start;
@@ -130,8 +130,8 @@ ByteView Reader::mpint_unsigned(const char* what, size_t max_bytes) {
   size_t start = pos_;
   ByteView v = string(what, max_bytes + 1);  // +1 for the sign byte
   bool negative = !v.empty() && (v[0] & 0x80);
-  bool non_canonical = (v.size() >= 2 && v[0] == 0 && !(v[1] & 0x80)) ||
-                       (v.size() == 1 && v[0] == 0);
+  bool non_canonical =
+      (v.size() >= 2 && v[0] == 0 && !(v[1] & 0x80)) || (v.size() == 1 && v[0] == 0);
   ByteView mag = strip_zeros(v);
   if (negative || non_canonical || mag.size() > max_bytes) {
     pos_ = start;

@@ -19,10 +19,10 @@ using Bytes = std::vector<uint8_t>;
 using ByteView = std::span<const uint8_t>;
 
 // Hard limits shared by every layer (ARCHITECTURE.md, "Wire codec").
-inline constexpr size_t kMaxPacket = 256 * 1024;      // one SSH binary packet
-inline constexpr size_t kMaxSftpMessage = 256 * 1024; // one SFTP message
-inline constexpr size_t kMaxNameListNames = 1024;     // names in one name-list
-inline constexpr size_t kMaxName = 256;               // one algorithm or method name
+inline constexpr size_t kMaxPacket = 256 * 1024;       // one SSH binary packet
+inline constexpr size_t kMaxSftpMessage = 256 * 1024;  // one SFTP message
+inline constexpr size_t kMaxNameListNames = 1024;      // names in one name-list
+inline constexpr size_t kMaxName = 256;                // one algorithm or method name
 
 // Thrown when input does not decode. `what()` names the field, e.g. "truncated uint32 (length)".
 class DecodeError : public std::runtime_error {

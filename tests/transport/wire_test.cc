@@ -123,9 +123,9 @@ TEST(WireNameList, RfcExamples) {
 }
 
 TEST(WireNameList, BadNamesRejectedWithoutConsuming) {
-  for (std::string_view bad : {std::string_view("a,,b"), std::string_view(",a"),
-                               std::string_view("a,"), std::string_view("a b"),
-                               std::string_view("a\0b", 3), std::string_view("\x7f")}) {
+  for (std::string_view bad :
+       {std::string_view("a,,b"), std::string_view(",a"), std::string_view("a,"),
+        std::string_view("a b"), std::string_view("a\0b", 3), std::string_view("\x7f")}) {
     Writer w;
     w.string(bad);
     Reader r(w.bytes());
