@@ -1,0 +1,133 @@
+#include "daemon/connection_driver.h"
+
+#include <unistd.h>
+
+#include <asio.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <vector>
+
+#include "log/log.h"
+
+namespace wharf::daemon {
+
+namespace {
+
+constexpr size_t kReadChunk = 256 * 1024;
+
+// Completion token: errors come back as values instead of exceptions.
+constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
+
+class Driver {
+ public:
+  Driver(int read_fd, int write_fd, ConnectionCore& core)
+      : in_(io_, read_fd),
+        out_(io_, read_fd == write_fd ? ::dup(write_fd) : write_fd),
+        wake_writer_(io_, Clock::time_point::max()),
+        wake_reader_(io_, Clock::time_point::max()),
+        watchdog_(io_),
+        core_(core) {}
+
+  void run() {
+    core_.start(Clock::now());
+    asio::co_spawn(io_, reader(), asio::detached);
+    asio::co_spawn(io_, writer(), asio::detached);
+    asio::co_spawn(io_, watchdog(), asio::detached);
+    io_.run();
+  }
+
+ private:
+  asio::awaitable<void> reader() {
+    std::vector<uint8_t> buf(kReadChunk);
+    while (!stopping_) {
+      if (core_.input_paused() || core_.finished()) {
+        co_await wait(wake_reader_);
+        continue;
+      }
+      auto [ec, n] = co_await in_.async_read_some(asio::buffer(buf), kNoThrow);
+      if (ec || n == 0) {
+        if (ec && ec != asio::error::eof && ec != asio::error::operation_aborted) {
+          log::debug("read failed: {}", ec.message());
+        }
+        core_.on_input_closed();
+        break;
+      }
+      core_.on_input(wire::ByteView(buf.data(), n), Clock::now());
+      kick();
+    }
+    input_done_ = true;
+    kick();
+  }
+
+  asio::awaitable<void> writer() {
+    while (true) {
+      wire::ByteView out = core_.pending_output();
+      if (!out.empty()) {
+        auto [ec, n] =
+            co_await out_.async_write_some(asio::buffer(out.data(), out.size()), kNoThrow);
+        if (ec) {
+          log::debug("write failed: {}", ec.message());
+          break;
+        }
+        core_.consume_output(n);
+        wake_reader_.cancel();  // output drained: the reader may resume
+        continue;
+      }
+      if (core_.finished() || input_done_) break;
+      co_await wait(wake_writer_);
+    }
+    stop();
+  }
+
+  asio::awaitable<void> watchdog() {
+    while (!stopping_) {
+      watchdog_.expires_at(core_.next_deadline());
+      co_await watchdog_.async_wait(kNoThrow);
+      if (stopping_) break;
+      if (Clock::now() >= core_.next_deadline()) {
+        core_.on_timer(Clock::now());
+        kick();
+      }
+    }
+  }
+
+  // Waits until `timer` is cancelled (used as a wake-up signal).
+  static asio::awaitable<void> wait(asio::steady_timer& timer) {
+    timer.expires_at(Clock::time_point::max());
+    co_await timer.async_wait(kNoThrow);
+  }
+
+  // Something changed: wake the writer, and re-arm the watchdog for a new deadline.
+  void kick() {
+    wake_writer_.cancel();
+    watchdog_.cancel();
+  }
+
+  void stop() {
+    stopping_ = true;
+    asio::error_code ignored;
+    in_.close(ignored);
+    out_.close(ignored);
+    wake_reader_.cancel();
+    wake_writer_.cancel();
+    watchdog_.cancel();
+  }
+
+  asio::io_context io_{1};
+  asio::posix::stream_descriptor in_;
+  asio::posix::stream_descriptor out_;
+  asio::steady_timer wake_writer_;
+  asio::steady_timer wake_reader_;
+  asio::steady_timer watchdog_;
+  ConnectionCore& core_;
+  bool input_done_ = false;
+  bool stopping_ = false;
+};
+
+}  // namespace
+
+void run_connection(int read_fd, int write_fd, ConnectionCore& core) {
+  Driver driver(read_fd, write_fd, core);
+  driver.run();
+}
+
+}  // namespace wharf::daemon

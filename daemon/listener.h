@@ -1,0 +1,34 @@
+// The parent process: listens, accepts, forks one child per connection, reaps children and
+// stops on SIGTERM/SIGINT. It never reads a byte a client sends (ARCHITECTURE.md).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace wharf::daemon {
+
+struct ListenEndpoint {
+  std::string address;  // numeric IPv4 or IPv6 address
+  int port = 0;
+};
+
+struct PeerInfo {
+  std::string address;
+  int port = 0;
+  std::string local_address;
+  int local_port = 0;
+};
+
+// Fills a PeerInfo for a connected socket (getpeername/getsockname).
+PeerInfo describe_socket(int fd);
+
+// Binds and listens on every endpoint; throws std::runtime_error naming the endpoint on failure.
+std::vector<int> open_listeners(const std::vector<ListenEndpoint>& endpoints);
+
+// Runs the accept loop until SIGTERM or SIGINT. `serve` runs in the forked child with the
+// connected socket; the child exits with its return value.
+void run_listener(const std::vector<int>& listeners,
+                  const std::function<int(int fd, const PeerInfo&)>& serve);
+
+}  // namespace wharf::daemon

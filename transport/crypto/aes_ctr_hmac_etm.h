@@ -1,0 +1,42 @@
+// aes{128,192,256}-ctr with hmac-*-etm@openssh.com (OpenSSH PROTOCOL section 1.5): the packet
+// length stays in the clear, everything after it is encrypted, and the MAC covers
+// uint32 seq || packet_length || ciphertext, so it is checked before anything is decrypted.
+#pragma once
+
+#include <string_view>
+
+#include "transport/crypto/ctr_mac_parts.h"
+
+namespace wharf::transport::crypto {
+
+class AesCtrEtmSealer final : public PacketSealer {
+ public:
+  AesCtrEtmSealer(const KeyMaterial& keys, std::string_view mac_name, size_t tag_len)
+      : ctr_(keys), mac_(mac_name, tag_len, keys) {}
+  size_t block_size() const override { return AesCtrStream::kBlock; }
+  size_t tag_size() const override { return mac_.tag_size(); }
+  bool padding_excludes_length() const override { return true; }
+  void seal(uint32_t seq, uint8_t* packet, size_t len, uint8_t* tag_out) override;
+
+ private:
+  AesCtrStream ctr_;
+  SequenceMac mac_;
+};
+
+class AesCtrEtmOpener final : public PacketOpener {
+ public:
+  AesCtrEtmOpener(const KeyMaterial& keys, std::string_view mac_name, size_t tag_len)
+      : ctr_(keys), mac_(mac_name, tag_len, keys) {}
+  size_t block_size() const override { return AesCtrStream::kBlock; }
+  size_t tag_size() const override { return mac_.tag_size(); }
+  bool padding_excludes_length() const override { return true; }
+  size_t first_block_size() const override { return 4; }
+  uint32_t read_length(uint32_t seq, const uint8_t* first_block) override;
+  void open(uint32_t seq, uint8_t* packet, size_t len, const uint8_t* tag) override;
+
+ private:
+  AesCtrStream ctr_;
+  SequenceMac mac_;
+};
+
+}  // namespace wharf::transport::crypto
