@@ -41,8 +41,7 @@ std::optional<KeyType> key_type_by_name(std::string_view name) {
 }
 
 bool is_ecdsa(KeyType type) {
-  return type == KeyType::kEcdsaP256 || type == KeyType::kEcdsaP384 ||
-         type == KeyType::kEcdsaP521;
+  return type == KeyType::kEcdsaP256 || type == KeyType::kEcdsaP384 || type == KeyType::kEcdsaP521;
 }
 
 const SignatureAlgorithm* signature_algorithm(std::string_view name) {

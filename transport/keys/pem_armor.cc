@@ -58,8 +58,7 @@ Botan::secure_vector<uint8_t> pem_dearmor(std::string_view text, std::string_vie
   return out;
 }
 
-Botan::secure_vector<uint8_t> pem_armor(wire::ByteView data, std::string_view label,
-                                        size_t width) {
+Botan::secure_vector<uint8_t> pem_armor(wire::ByteView data, std::string_view label, size_t width) {
   Botan::secure_vector<char> b64(Botan::base64_encode_max_output(data.size()));
   size_t consumed = 0;
   b64.resize(Botan::base64_encode(b64.data(), data.data(), data.size(), consumed, true));

@@ -18,8 +18,8 @@ class Public_Key;
 
 namespace wharf::keys {
 
-using wire::ByteView;
 using wire::Bytes;
+using wire::ByteView;
 
 // Most bytes a public key blob or a signature blob may have (a 16384-bit RSA key is ~2 KiB).
 inline constexpr size_t kMaxKeyBlob = 8192;

@@ -30,10 +30,11 @@ std::string slurp(const std::string& path) {
 int run(int argc, char** argv) {
   const std::string cmd = argc > 1 ? argv[1] : "";
   if (cmd == "generate" && argc == 4) {
-    static const std::map<std::string, KeyType> kTypes = {
-        {"ed25519", KeyType::kEd25519},     {"ecdsa256", KeyType::kEcdsaP256},
-        {"ecdsa384", KeyType::kEcdsaP384},  {"ecdsa521", KeyType::kEcdsaP521},
-        {"rsa", KeyType::kRsa}};
+    static const std::map<std::string, KeyType> kTypes = {{"ed25519", KeyType::kEd25519},
+                                                          {"ecdsa256", KeyType::kEcdsaP256},
+                                                          {"ecdsa384", KeyType::kEcdsaP384},
+                                                          {"ecdsa521", KeyType::kEcdsaP521},
+                                                          {"rsa", KeyType::kRsa}};
     HostKey::generate(kTypes.at(argv[2]), "wharf-test").save(argv[3]);
     return 0;
   }
@@ -52,8 +53,8 @@ int run(int argc, char** argv) {
   if (cmd == "sign" && argc == 6) {
     const std::string data = slurp(argv[4]);
     auto sig = HostKey::load(argv[2]).sign(argv[3], wharf::wire::as_bytes(data));
-    std::ofstream(argv[5], std::ios::binary).write(reinterpret_cast<const char*>(sig.data()),
-                                                   static_cast<std::streamsize>(sig.size()));
+    std::ofstream(argv[5], std::ios::binary)
+        .write(reinterpret_cast<const char*>(sig.data()), static_cast<std::streamsize>(sig.size()));
     return 0;
   }
   if (cmd == "verify" && argc == 6) {
