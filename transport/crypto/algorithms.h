@@ -22,7 +22,7 @@ struct MacInfo {
   std::string_view name;
   size_t key_len;
   size_t tag_len;
-  bool etm;                    // encrypt-then-MAC (OpenSSH PROTOCOL section 1.5)
+  bool etm;                     // encrypt-then-MAC (OpenSSH PROTOCOL section 1.5)
   std::string_view botan_name;  // Botan's name for the MAC, e.g. "HMAC(SHA-256)"
 };
 

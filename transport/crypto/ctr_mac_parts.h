@@ -28,8 +28,8 @@ class AesCtrStream {
 
  private:
   std::unique_ptr<Botan::StreamCipher> ctr_;
-  std::unique_ptr<Botan::BlockCipher> ecb_;      // same key, for peek()
-  std::array<uint8_t, kBlock> counter_{};        // counter of the next keystream block
+  std::unique_ptr<Botan::BlockCipher> ecb_;  // same key, for peek()
+  std::array<uint8_t, kBlock> counter_{};    // counter of the next keystream block
 };
 
 // HMAC over uint32 seq || data, compared in constant time.

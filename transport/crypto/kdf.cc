@@ -31,8 +31,8 @@ KeyMaterial derive_direction(std::string_view hash, wire::ByteView k, wire::Byte
 }  // namespace
 
 Botan::secure_vector<uint8_t> derive_key(std::string_view hash_name, wire::ByteView k_encoded,
-                                         wire::ByteView h, char letter,
-                                         wire::ByteView session_id, size_t length) {
+                                         wire::ByteView h, char letter, wire::ByteView session_id,
+                                         size_t length) {
   auto hash = Botan::HashFunction::create_or_throw(std::string(hash_name));
   Botan::secure_vector<uint8_t> out;
   out.reserve(length + hash->output_length());

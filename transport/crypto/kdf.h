@@ -16,8 +16,8 @@ namespace wharf::transport::crypto {
 // `length` bytes exist. `k_encoded` is the shared secret exactly as it is hashed (an mpint with
 // its length prefix, or a string for the KEMs); `hash_name` is Botan's name, e.g. "SHA-256".
 Botan::secure_vector<uint8_t> derive_key(std::string_view hash_name, wire::ByteView k_encoded,
-                                         wire::ByteView h, char letter,
-                                         wire::ByteView session_id, size_t length);
+                                         wire::ByteView h, char letter, wire::ByteView session_id,
+                                         size_t length);
 
 struct SessionKeys {
   KeyMaterial client_to_server;  // IV "A", key "C", MAC key "E"
