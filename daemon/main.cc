@@ -1,0 +1,114 @@
+// wharfd: the Wharf SFTP/SCP server. See README.md and daemon/options.h for the command line.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <stdexcept>
+
+#include "conf/config.h"
+#include "conf/errors.h"
+#include "daemon/connection_driver.h"
+#include "daemon/listener.h"
+#include "daemon/options.h"
+#include "daemon/server_core.h"
+#include "daemon/state_dir.h"
+#include "log/log.h"
+#include "transport/version.h"
+
+namespace wharf::daemon {
+namespace {
+
+log::Level to_log_level(conf::LogLevel l) {
+  return static_cast<log::Level>(static_cast<int>(l));  // same order, same names (sshd's)
+}
+
+// Every ListenAddress, with its own port or each Port (sshd_config(5)).
+std::vector<ListenEndpoint> endpoints(const conf::Settings& s) {
+  std::vector<ListenEndpoint> out;
+  std::vector<conf::ListenAddress> addrs = s.listen_addresses;
+  if (addrs.empty()) addrs = {{"0.0.0.0", 0}, {"::", 0}};
+  for (const auto& a : addrs) {
+    if (a.port != 0) {
+      out.push_back({a.host, a.port});
+      continue;
+    }
+    for (int port : s.ports) out.push_back({a.host, port});
+  }
+  return out;
+}
+
+ServerCoreConfig core_config(const conf::Settings& s, const PeerInfo& peer) {
+  ServerCoreConfig c;
+  c.peer = peer;
+  c.login_grace_seconds = s.login_grace_time;
+  return c;
+}
+
+int serve_connection(int in_fd, int out_fd, const conf::Settings& s, const PeerInfo& peer) {
+  log::info("Connection from {} port {} on {} port {}", peer.address, peer.port, peer.local_address,
+            peer.local_port);
+  ServerCore core(core_config(s, peer));
+  run_connection(in_fd, out_fd, core);
+  return 0;
+}
+
+int run(const Options& opts) {
+  conf::Config config = conf::Config::load(opts.config_file, opts.overrides);
+  conf::Settings settings = config.global();
+  if (!opts.ports.empty()) settings.ports = opts.ports;  // -p replaces Port, as in sshd
+  log::set_level(opts.debug > 0
+                     ? static_cast<log::Level>(static_cast<int>(log::Level::kInfo) + 1 + opts.debug)
+                     : to_log_level(settings.log_level));
+  if (opts.test_only && !opts.dump) return 0;
+  if (opts.dump) {
+    conf::Settings shown = settings;
+    if (!opts.connection_spec.empty()) {
+      shown = config.for_connection(conf::parse_connection_spec(opts.connection_spec));
+      if (!opts.ports.empty()) shown.ports = opts.ports;
+    }
+    std::fputs(config.dump(shown).c_str(), stdout);
+    return 0;
+  }
+  std::string state_dir = prepare_state_directory(settings.state_directory);
+  log::debug("state directory {}", state_dir);
+  if (opts.inetd) {
+    signal(SIGPIPE, SIG_IGN);
+    return serve_connection(STDIN_FILENO, STDOUT_FILENO, settings, describe_socket(STDIN_FILENO));
+  }
+  std::vector<int> listeners = open_listeners(endpoints(settings));
+  log::info("Wharf {} ready.", transport::kWharfVersion);
+  run_listener(listeners, [&](int fd, const PeerInfo& peer) {
+    return serve_connection(fd, fd, settings, peer);
+  });
+  return 0;
+}
+
+}  // namespace
+}  // namespace wharf::daemon
+
+int main(int argc, char** argv) {
+  using namespace wharf;
+  daemon::Options opts;
+  try {
+    opts = daemon::parse_options(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const std::invalid_argument& e) {
+    fmt::print(stderr, "wharfd: {}\n{}", e.what(), daemon::usage());
+    return 2;
+  }
+  if (opts.help) {
+    fmt::print("{}", daemon::usage());
+    return 0;
+  }
+  if (opts.version) {
+    fmt::print("Wharf {}\n", transport::kWharfVersion);
+    return 0;
+  }
+  try {
+    return daemon::run(opts);
+  } catch (const conf::ConfigError& e) {
+    fmt::print(stderr, "wharfd: {}\n", e.what());
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "wharfd: fatal: {}\n", e.what());
+  }
+  return 1;
+}
