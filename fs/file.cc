@@ -1,0 +1,180 @@
+#include "fs/file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <vector>
+
+#include "fs/fdops.h"
+#include "fs/root.h"
+
+namespace wharf::fs {
+namespace {
+
+Errno last_errno() { return Errno{errno ? errno : EIO}; }
+
+}  // namespace
+
+File::~File() {
+  // Abandoned atomic upload: the partial data never reaches the final name.
+  if (!temp_name_.empty() && dir_.valid()) ::unlinkat(dir_.get(), temp_name_.c_str(), 0);
+}
+
+Result<size_t> File::pread(void* buf, size_t n, uint64_t offset) {
+  if (!readable_) return Errno{EBADF};
+  for (;;) {
+    ssize_t got = ::pread(fd_.get(), buf, n, static_cast<off_t>(offset));
+    if (got >= 0) return static_cast<size_t>(got);
+    if (errno != EINTR) return last_errno();
+  }
+}
+
+Status File::pwrite(const void* buf, size_t n, uint64_t offset) {
+  if (!writable_) return Errno{EBADF};
+  auto* p = static_cast<const uint8_t*>(buf);
+  while (n > 0) {
+    ssize_t put =
+        append_ ? ::write(fd_.get(), p, n) : ::pwrite(fd_.get(), p, n, static_cast<off_t>(offset));
+    if (put < 0) {
+      if (errno == EINTR) continue;
+      return last_errno();
+    }
+    if (put == 0) return Errno{ENOSPC};
+    p += put;
+    n -= static_cast<size_t>(put);
+    offset += static_cast<uint64_t>(put);
+  }
+  return {};
+}
+
+Result<struct stat> File::stat() const {
+  struct stat st;
+  if (::fstat(fd_.get(), &st) != 0) return last_errno();
+  return st;
+}
+
+Status File::setstat(const Attrs& attrs) {
+  const Policy& policy = root_->policy();
+  if (policy.read_only) return Errno{EACCES};
+  if (policy.drop_box) {
+    if (attrs.size || attrs.uid || attrs.gid) return Errno{EACCES};
+    return {};  // times and modes: accepted, ignored
+  }
+  if (attrs.size && ::ftruncate(fd_.get(), static_cast<off_t>(*attrs.size)) != 0) {
+    return last_errno();
+  }
+  struct stat st;
+  if (::fstat(fd_.get(), &st) != 0) return last_errno();
+  bool forced = S_ISDIR(st.st_mode) ? policy.dir_mode.has_value() : policy.file_mode.has_value();
+  if (attrs.mode && !forced && ::fchmod(fd_.get(), *attrs.mode & 07777) != 0) return last_errno();
+  if (attrs.atime || attrs.mtime) {
+    struct timespec ts[2] = {{static_cast<time_t>(attrs.atime.value_or(0)), 0},
+                             {static_cast<time_t>(attrs.mtime.value_or(0)), 0}};
+    if (::futimens(fd_.get(), ts) != 0) return last_errno();
+  }
+  if ((attrs.uid || attrs.gid) && ::fchown(fd_.get(), attrs.uid.value_or(static_cast<uid_t>(-1)),
+                                           attrs.gid.value_or(static_cast<gid_t>(-1))) != 0) {
+    return last_errno();
+  }
+  return {};
+}
+
+Status File::fsync() {
+  if (::fsync(fd_.get()) != 0) return last_errno();
+  return {};
+}
+
+Result<struct statvfs> File::statvfs() const {
+  struct statvfs vfs;
+  if (::fstatvfs(fd_.get(), &vfs) != 0) return last_errno();
+  return vfs;
+}
+
+Status File::close() {
+  Status result;
+  if (!temp_name_.empty()) {
+    // Commit: data durable, then the name, then the directory entry (fsync file + directory).
+    if (::fsync(fd_.get()) != 0) {
+      result = last_errno();
+    } else if (no_replace_ ? ::renameat2(dir_.get(), temp_name_.c_str(), dir_.get(),
+                                         final_name_.c_str(), RENAME_NOREPLACE) != 0
+                           : ::renameat(dir_.get(), temp_name_.c_str(), dir_.get(),
+                                        final_name_.c_str()) != 0) {
+      result = last_errno();
+    } else {
+      temp_name_.clear();
+      UniqueFd d(::openat(dir_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+      if (!d.valid() || ::fsync(d.get()) != 0) result = last_errno();
+    }
+    if (!temp_name_.empty()) {
+      ::unlinkat(dir_.get(), temp_name_.c_str(), 0);
+      temp_name_.clear();
+    }
+    dir_.reset();
+  }
+  if (fd_.valid() && ::close(fd_.release()) != 0 && result.ok()) result = last_errno();
+  return result;
+}
+
+Result<std::optional<DirEntry>> Dir::next() {
+  for (;;) {
+    errno = 0;
+    struct dirent* ent = ::readdir(dir_.get());
+    if (ent == nullptr) {
+      if (errno != 0) return last_errno();
+      return std::optional<DirEntry>();
+    }
+    DirEntry e;
+    e.name = ent->d_name;
+    if (e.name == ".." && root_stat_) {
+      e.st = *root_stat_;  // the root's parent is the root, as the client sees it
+    } else if (::fstatat(::dirfd(dir_.get()), ent->d_name, &e.st, AT_SYMLINK_NOFOLLOW) != 0) {
+      continue;
+    }
+    return std::optional<DirEntry>(std::move(e));
+  }
+}
+
+Status Root::copy_range(File& from, uint64_t from_offset, uint64_t length, File& to,
+                        uint64_t to_offset) {
+  if (!from.readable() || !to.writable()) return Errno{EBADF};
+  if (to.root_->policy().read_only) return Errno{EACCES};
+  bool to_eof = length == 0;
+  std::vector<uint8_t> buf;
+  while (to_eof || length > 0) {
+    size_t want = to_eof ? (1u << 20) : static_cast<size_t>(std::min<uint64_t>(length, 1u << 20));
+    loff_t in = static_cast<loff_t>(from_offset), out = static_cast<loff_t>(to_offset);
+    ssize_t n = to.append_ ? -1 : ::copy_file_range(from.fd(), &in, to.fd(), &out, want, 0);
+    if (n < 0) {
+      // Not supported here (cross-device, special files, append): plain read and write.
+      if (buf.empty()) buf.resize(1u << 20);
+      auto got = from.pread(buf.data(), std::min(want, buf.size()), from_offset);
+      if (!got) return got.status();
+      n = static_cast<ssize_t>(*got);
+      if (n > 0) {
+        if (auto s = to.pwrite(buf.data(), *got, to_offset); !s) return s;
+      }
+    }
+    if (n == 0) return to_eof ? Status() : Status(Errno{ENODATA});
+    from_offset += static_cast<uint64_t>(n);
+    to_offset += static_cast<uint64_t>(n);
+    if (!to_eof) length -= static_cast<uint64_t>(n);
+  }
+  return {};
+}
+
+Status Root::copy_file(std::string_view from, std::string_view to, bool overwrite) {
+  if (policy_.read_only || policy_.drop_box) return Errno{EACCES};
+  auto src = open(from, O_RDONLY, 0);
+  if (!src) return src.status();
+  auto st = src->stat();
+  if (!st) return st.status();
+  if (!S_ISREG(st->st_mode)) return Errno{EINVAL};
+  auto dst = open(to, O_WRONLY | O_CREAT | O_TRUNC | (overwrite ? 0 : O_EXCL), st->st_mode);
+  if (!dst) return dst.status();
+  if (auto s = copy_range(*src, 0, 0, *dst, 0); !s) return s;
+  return dst->close();
+}
+
+}  // namespace wharf::fs

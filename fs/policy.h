@@ -1,0 +1,47 @@
+// Per-user filesystem policy, in the spirit of OpenSSH's `internal-sftp -R -p -P -u`.
+// Filled in by conf/ from Match blocks; fs::Root enforces the file-level rules and the protocol
+// layers (sftp/, scp/) consult `allows()` for request names before dispatch.
+#pragma once
+
+#include <sys/types.h>
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wharf::fs {
+
+struct Policy {
+  // No request that changes anything succeeds (EACCES).
+  bool read_only = false;
+  // Upload only: no listing, no reading back, no overwrite, no delete or rename. STAT of a file
+  // this session wrote (and of directories) is allowed; SETSTAT of times/modes is a no-op.
+  bool drop_box = false;
+  // New uploads go to a hidden temporary file renamed into place on a clean close. Always on in
+  // drop-box mode.
+  bool atomic_uploads = false;
+  // Applied to every mode a client asks for when creating files and directories.
+  mode_t umask = 022;
+  // When set, created files/directories get exactly this mode and chmod requests are ignored.
+  std::optional<mode_t> file_mode;
+  std::optional<mode_t> dir_mode;
+  // Request names (e.g. "open", "remove", "posix-rename"). An empty allow list allows all; the
+  // deny list wins over the allow list (like sftp-server -P / -p).
+  std::vector<std::string> allowed_requests;
+  std::vector<std::string> denied_requests;
+  // The directory the client sees as home ("~"), as a client path.
+  std::string home = "/";
+
+  bool allows(std::string_view request) const {
+    auto has = [&](const std::vector<std::string>& v) {
+      return std::find(v.begin(), v.end(), request) != v.end();
+    };
+    if (has(denied_requests)) return false;
+    return allowed_requests.empty() || has(allowed_requests);
+  }
+  bool atomic() const { return atomic_uploads || drop_box; }
+};
+
+}  // namespace wharf::fs

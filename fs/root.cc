@@ -1,0 +1,416 @@
+#include "fs/root.h"
+
+#include <fcntl.h>
+#include <sys/random.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "fs/fdops.h"
+#include "fs/path.h"
+
+namespace wharf::fs {
+namespace {
+
+Errno last_errno() { return Errno{errno ? errno : EIO}; }
+
+bool is_write_open(int flags) {
+  return (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC | O_APPEND));
+}
+
+}  // namespace
+
+Root::Root(UniqueFd root, std::string host_path, struct stat root_stat, Policy policy)
+    : root_(std::move(root)),
+      host_path_(std::move(host_path)),
+      root_stat_(root_stat),
+      policy_(std::move(policy)) {}
+
+Result<std::unique_ptr<Root>> Root::open(const std::string& host_dir, Policy policy) {
+  UniqueFd fd(::open(host_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid()) return last_errno();
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) return last_errno();
+  std::string host = fdops::kernel_path(fd.get());
+  if (host.empty()) {
+    char* real = ::realpath(host_dir.c_str(), nullptr);
+    if (real == nullptr) return last_errno();
+    host = real;
+    ::free(real);
+  }
+  return std::unique_ptr<Root>(new Root(std::move(fd), std::move(host), st, std::move(policy)));
+}
+
+Status Root::check_path(std::string_view path) const {
+  if (has_nul(path)) return Errno{EINVAL};
+  if (path.empty()) return Errno{ENOENT};
+  return {};
+}
+
+Status Root::deny_if_read_only() const {
+  if (policy_.read_only) return Errno{EACCES};
+  return {};
+}
+
+Result<UniqueFd> Root::resolve(std::string_view path, int flags, mode_t mode) {
+  if (auto s = check_path(path); !s) return s;
+  std::string p(path);
+  UniqueFd fd(openat2_confined(root_.get(), p.c_str(), flags, mode));
+  if (!fd.valid()) return last_errno();
+  return fd;
+}
+
+Result<Root::Parent> Root::resolve_parent(std::string_view path, int dir_flags) {
+  if (auto s = check_path(path); !s) return s;
+  SplitPath split = split_path(path);
+  auto dir = resolve(split.name.empty() ? path : std::string_view(split.parent), dir_flags);
+  if (!dir) return dir.status();
+  return Parent{std::move(*dir), std::move(split.name)};
+}
+
+std::string Root::client_path_of(int fd, std::string_view fallback) const {
+  std::string host = fdops::kernel_path(fd);
+  if (host_path_ == "/" && !host.empty() && host[0] == '/') return host;
+  if (host.size() >= host_path_.size() && host.compare(0, host_path_.size(), host_path_) == 0) {
+    std::string rest = host.substr(host_path_.size());
+    if (rest.empty()) return "/";
+    if (rest[0] == '/') return rest;
+  }
+  return std::string(fallback);  // /proc unavailable or the directory moved meanwhile
+}
+
+Result<std::string> Root::realpath(std::string_view path) {
+  if (has_nul(path)) return Errno{EINVAL};
+  std::string canon = normalize(path.empty() ? std::string_view(".") : path);
+  auto fd = resolve(canon, O_PATH);
+  if (fd) return client_path_of(fd->get(), canon);
+  if (fd.error() != ENOENT) return fd.status();
+  // A missing final component is allowed; its parent must exist (OpenSSH's sftp_realpath).
+  SplitPath split = split_path(canon);
+  auto dir = resolve(split.parent, O_PATH | O_DIRECTORY);
+  if (!dir) return dir.status();
+  std::string parent = client_path_of(dir->get(), split.parent);
+  return parent == "/" ? "/" + split.name : parent + "/" + split.name;
+}
+
+Result<struct stat> Root::stat(std::string_view path, bool follow) {
+  struct stat st;
+  if (follow) {
+    auto fd = resolve(path, O_PATH);
+    if (!fd) return fd.status();
+    if (::fstat(fd->get(), &st) != 0) return last_errno();
+  } else {
+    auto parent = resolve_parent(path);
+    if (!parent) return parent.status();
+    int rc = parent->name.empty()
+                 ? ::fstat(parent->dir.get(), &st)
+                 : ::fstatat(parent->dir.get(), parent->name.c_str(), &st, AT_SYMLINK_NOFOLLOW);
+    if (rc != 0) return last_errno();
+  }
+  // Drop box: directories may be inspected (clients check upload targets), files only if this
+  // session wrote them.
+  if (policy_.drop_box && !S_ISDIR(st.st_mode) && !wrote(path)) return Errno{EACCES};
+  return st;
+}
+
+Status Root::apply_attrs(int path_fd, std::string_view path, const Attrs& attrs, bool is_dir) {
+  if (attrs.size) {
+    auto fd = resolve(path, O_WRONLY | O_NONBLOCK);
+    if (!fd) return fd.status();
+    if (::ftruncate(fd->get(), static_cast<off_t>(*attrs.size)) != 0) return last_errno();
+  }
+  bool forced = is_dir ? policy_.dir_mode.has_value() : policy_.file_mode.has_value();
+  if (attrs.mode && !forced && fdops::chmod(path_fd, *attrs.mode & 07777) != 0) {
+    return last_errno();
+  }
+  if ((attrs.atime || attrs.mtime) &&
+      fdops::utimes(path_fd, attrs.atime.value_or(0), attrs.mtime.value_or(0)) != 0) {
+    return last_errno();
+  }
+  if ((attrs.uid || attrs.gid) && fdops::chown(path_fd, attrs.uid.value_or(static_cast<uid_t>(-1)),
+                                               attrs.gid.value_or(static_cast<gid_t>(-1))) != 0) {
+    return last_errno();
+  }
+  return {};
+}
+
+Status Root::setstat(std::string_view path, const Attrs& attrs, bool follow) {
+  if (auto s = deny_if_read_only(); !s) return s;
+  if (policy_.drop_box) {
+    // Times and modes are accepted and ignored so that `put -p` and similar clients succeed.
+    if (attrs.size || attrs.uid || attrs.gid) return Errno{EACCES};
+    return check_path(path);
+  }
+  UniqueFd target;
+  if (follow) {
+    auto fd = resolve(path, O_PATH);
+    if (!fd) return fd.status();
+    target = std::move(*fd);
+  } else {
+    if (attrs.size) return Errno{EINVAL};  // lsetstat@openssh.com: no size on a link
+    auto parent = resolve_parent(path);
+    if (!parent) return parent.status();
+    if (parent->name.empty()) {
+      target = std::move(parent->dir);
+    } else {
+      target = UniqueFd(
+          ::openat(parent->dir.get(), parent->name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+      if (!target.valid()) return last_errno();
+    }
+  }
+  struct stat st;
+  if (::fstat(target.get(), &st) != 0) return last_errno();
+  return apply_attrs(target.get(), path, attrs, S_ISDIR(st.st_mode));
+}
+
+Result<struct statvfs> Root::statvfs(std::string_view path) {
+  auto fd = resolve(path, O_PATH);
+  if (!fd) return fd.status();
+  struct statvfs vfs;
+  if (::fstatvfs(fd->get(), &vfs) != 0) return last_errno();
+  return vfs;
+}
+
+mode_t Root::create_mode(mode_t requested, bool dir) const {
+  const auto& forced = dir ? policy_.dir_mode : policy_.file_mode;
+  if (forced) return *forced & 07777;
+  return requested & 07777 & ~policy_.umask;
+}
+
+void Root::note_written(std::string_view path) {
+  if (policy_.drop_box) written_.insert(normalize(path));
+}
+
+bool Root::wrote(std::string_view path) const { return written_.count(normalize(path)) != 0; }
+
+Result<File> Root::open(std::string_view path, int flags, mode_t mode) {
+  flags &= O_ACCMODE | O_CREAT | O_TRUNC | O_EXCL | O_APPEND;
+  bool writing = is_write_open(flags);
+  if (writing) {
+    if (auto s = deny_if_read_only(); !s) return s;
+  }
+  if (policy_.drop_box) {
+    // Upload only: a new file, opened for writing, never read back.
+    if ((flags & O_ACCMODE) != O_WRONLY || !(flags & O_CREAT)) return Errno{EACCES};
+  }
+  if (policy_.atomic() && (flags & O_CREAT) && !(flags & O_APPEND)) {
+    return open_atomic(path, flags, mode);
+  }
+  int oflags = flags | O_NONBLOCK | O_NOCTTY;  // no hang on a FIFO; cleared below
+  bool forced = (flags & O_CREAT) && policy_.file_mode;
+  bool created = false;
+  Result<UniqueFd> fd = Errno{ENOENT};
+  if (forced && !(flags & O_EXCL)) {
+    fd = resolve(path, oflags | O_EXCL, create_mode(mode, false));
+    created = fd.ok();
+    if (!fd && fd.error() == EEXIST) fd = resolve(path, oflags & ~O_CREAT);
+  } else {
+    fd = resolve(path, oflags, create_mode(mode, false));
+    created = forced && fd.ok();
+  }
+  if (!fd) return fd.status();
+  struct stat st;
+  if (::fstat(fd->get(), &st) != 0) return last_errno();
+  if (S_ISDIR(st.st_mode) && writing) return Errno{EISDIR};
+  ::fcntl(fd->get(), F_SETFL, flags & O_APPEND);
+  if (created && fdops::chmod(fd->get(), create_mode(mode, false)) != 0) return last_errno();
+  File f;
+  f.fd_ = std::move(*fd);
+  f.root_ = this;
+  f.readable_ = (flags & O_ACCMODE) != O_WRONLY;
+  f.writable_ = (flags & O_ACCMODE) != O_RDONLY;
+  f.append_ = flags & O_APPEND;
+  return f;
+}
+
+Result<File> Root::open_atomic(std::string_view path, int flags, mode_t mode) {
+  auto parent = resolve_parent(path);
+  if (!parent) return parent.status();
+  if (parent->name.empty()) return Errno{EISDIR};
+  const std::string& name = parent->name;
+  struct stat st;
+  bool exists = ::fstatat(parent->dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+  if (exists && (policy_.drop_box || (flags & O_EXCL))) {
+    return Errno{policy_.drop_box ? EACCES : EEXIST};
+  }
+  if (exists && S_ISDIR(st.st_mode)) return Errno{EISDIR};
+  if (exists && !(flags & O_TRUNC)) {
+    // Writing into an existing file (a resumed upload): in place, as requested.
+    flags &= ~O_CREAT;
+    auto fd = resolve(path, flags | O_NOCTTY);
+    if (!fd) return fd.status();
+    File f;
+    f.fd_ = std::move(*fd);
+    f.root_ = this;
+    f.readable_ = (flags & O_ACCMODE) != O_WRONLY;
+    f.writable_ = true;
+    return f;
+  }
+  uint64_t nonce = 0;
+  if (::getrandom(&nonce, sizeof nonce, 0) != sizeof nonce) return last_errno();
+  char suffix[32];
+  std::snprintf(suffix, sizeof suffix, ".wharf-%016llx", static_cast<unsigned long long>(nonce));
+  std::string temp = "." + name + suffix;
+  if (temp.size() > 255) temp = std::string(".upload") + suffix;
+  mode_t m = create_mode(mode, false);
+  UniqueFd fd(::openat(parent->dir.get(), temp.c_str(),
+                       O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, m));
+  if (!fd.valid()) return last_errno();
+  File f;
+  f.fd_ = std::move(fd);
+  f.root_ = this;
+  f.readable_ = (flags & O_ACCMODE) != O_WRONLY;
+  f.writable_ = true;
+  f.dir_ = std::move(parent->dir);
+  f.temp_name_ = std::move(temp);
+  f.final_name_ = name;
+  f.no_replace_ = policy_.drop_box || (flags & O_EXCL);
+  if (policy_.file_mode && fdops::chmod(f.fd(), m) != 0) return last_errno();
+  note_written(path);
+  return f;
+}
+
+Result<Dir> Root::opendir(std::string_view path) {
+  if (policy_.drop_box) return Errno{EACCES};
+  auto fd = resolve(path, O_RDONLY | O_DIRECTORY);
+  if (!fd) return fd.status();
+  struct stat st;
+  if (::fstat(fd->get(), &st) != 0) return last_errno();
+  Dir d;
+  if (st.st_dev == root_stat_.st_dev && st.st_ino == root_stat_.st_ino) d.root_stat_ = st;
+  DIR* dir = ::fdopendir(fd->get());
+  if (dir == nullptr) return last_errno();
+  fd->release();
+  d.dir_.reset(dir);
+  return d;
+}
+
+Status Root::remove(std::string_view path) {
+  if (auto s = deny_if_read_only(); !s) return s;
+  if (policy_.drop_box) return Errno{EACCES};
+  auto parent = resolve_parent(path);
+  if (!parent) return parent.status();
+  if (parent->name.empty()) return Errno{EISDIR};
+  if (::unlinkat(parent->dir.get(), parent->name.c_str(), 0) != 0) return last_errno();
+  return {};
+}
+
+Status Root::mkdir(std::string_view path, mode_t mode) {
+  if (auto s = deny_if_read_only(); !s) return s;
+  auto parent = resolve_parent(path);
+  if (!parent) return parent.status();
+  if (parent->name.empty()) return Errno{EEXIST};
+  mode_t m = create_mode(mode, true);
+  if (::mkdirat(parent->dir.get(), parent->name.c_str(), m) != 0) return last_errno();
+  if (policy_.dir_mode) {
+    // mkdir(2) drops set-id bits and honours the process umask: set the forced mode exactly, on a
+    // descriptor so that a swapped-in symlink is never followed.
+    UniqueFd d(::openat(parent->dir.get(), parent->name.c_str(),
+                        O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!d.valid() || fdops::chmod(d.get(), m) != 0) return last_errno();
+  }
+  return {};
+}
+
+Status Root::rmdir(std::string_view path) {
+  if (auto s = deny_if_read_only(); !s) return s;
+  if (policy_.drop_box) return Errno{EACCES};
+  auto parent = resolve_parent(path);
+  if (!parent) return parent.status();
+  if (parent->name.empty()) return Errno{EBUSY};
+  if (::unlinkat(parent->dir.get(), parent->name.c_str(), AT_REMOVEDIR) != 0) return last_errno();
+  return {};
+}
+
+Status Root::rename(std::string_view from, std::string_view to, bool replace) {
+  if (auto s = deny_if_read_only(); !s) return s;
+  if (policy_.drop_box) return Errno{EACCES};
+  auto src = resolve_parent(from);
+  if (!src) return src.status();
+  auto dst = resolve_parent(to);
+  if (!dst) return dst.status();
+  if (src->name.empty() || dst->name.empty()) return Errno{EBUSY};
+  int a = src->dir.get();
+  int b = dst->dir.get();
+  const char* n1 = src->name.c_str();
+  const char* n2 = dst->name.c_str();
+  if (replace) {
+    if (::renameat(a, n1, b, n2) != 0) return last_errno();
+    return {};
+  }
+  if (::renameat2(a, n1, b, n2, RENAME_NOREPLACE) == 0) return {};
+  if (errno != EINVAL && errno != ENOSYS) return last_errno();
+  // A filesystem without RENAME_NOREPLACE: check, then rename (OpenSSH's stat-then-rename path).
+  struct stat st;
+  if (::fstatat(b, n2, &st, AT_SYMLINK_NOFOLLOW) == 0) return Errno{EEXIST};
+  if (::renameat(a, n1, b, n2) != 0) return last_errno();
+  return {};
+}
+
+Result<std::string> Root::readlink(std::string_view path) {
+  if (policy_.drop_box) return Errno{EACCES};
+  auto parent = resolve_parent(path);
+  if (!parent) return parent.status();
+  if (parent->name.empty()) return Errno{EINVAL};
+  char buf[4097];
+  ssize_t n = ::readlinkat(parent->dir.get(), parent->name.c_str(), buf, sizeof buf - 1);
+  if (n < 0) return last_errno();
+  std::string target(buf, static_cast<size_t>(n));
+  // An absolute target planted by the host is shown as the client sees it: under the root it
+  // loses the root's host prefix; anywhere else it is a host path the client never sees.
+  if (host_path_ != "/" && !target.empty() && target[0] == '/') {
+    if (target.size() > host_path_.size() &&
+        target.compare(0, host_path_.size(), host_path_) == 0 && target[host_path_.size()] == '/') {
+      target.erase(0, host_path_.size());
+    } else {
+      return Errno{EACCES};
+    }
+  }
+  return target;
+}
+
+Status Root::symlink(std::string_view target, std::string_view link_path) {
+  if (auto s = deny_if_read_only(); !s) return s;
+  if (policy_.drop_box) return Errno{EACCES};
+  if (has_nul(target)) return Errno{EINVAL};
+  if (target.empty()) return Errno{ENOENT};
+  bool absolute = target.front() == '/';
+  if ((absolute && host_path_ != "/") ||
+      !target_stays_inside(split_path(normalize(link_path)).parent, target)) {
+    return Errno{EPERM};
+  }
+  auto parent = resolve_parent(link_path);
+  if (!parent) return parent.status();
+  if (parent->name.empty()) return Errno{EEXIST};
+  std::string t(target);
+  if (!absolute) {
+    // The host's view: RESOLVE_BENEATH fails with EXDEV if the target, followed from the link's
+    // directory through symlinks already present (absolute ones included), would leave the root.
+    struct open_how how = {};
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    long fd = ::syscall(SYS_openat2, parent->dir.get(), t.c_str(), &how, sizeof how);
+    if (fd >= 0) ::close(static_cast<int>(fd));
+    if (fd < 0 && (errno == EXDEV || errno == ELOOP || errno == EAGAIN)) return Errno{EPERM};
+  }
+  if (::symlinkat(t.c_str(), parent->dir.get(), parent->name.c_str()) != 0) return last_errno();
+  return {};
+}
+
+Status Root::link(std::string_view existing, std::string_view new_path) {
+  if (auto s = deny_if_read_only(); !s) return s;
+  if (policy_.drop_box) return Errno{EACCES};
+  auto src = resolve_parent(existing);
+  if (!src) return src.status();
+  auto dst = resolve_parent(new_path);
+  if (!dst) return dst.status();
+  if (src->name.empty()) return Errno{EPERM};  // a directory cannot be hard-linked
+  if (dst->name.empty()) return Errno{EEXIST};
+  if (::linkat(src->dir.get(), src->name.c_str(), dst->dir.get(), dst->name.c_str(), 0) != 0) {
+    return last_errno();
+  }
+  return {};
+}
+
+}  // namespace wharf::fs

@@ -1,0 +1,240 @@
+// fs::Root behaviour: operations, policies, atomic uploads. Confinement vectors are in
+// confinement_test.cc.
+#include <fcntl.h>
+
+#include <cstring>
+
+#include "fs/path.h"
+#include "tests/fs/fixture.h"
+
+namespace wharf::fs::testing {
+namespace {
+
+Attrs ModeAttrs(mode_t mode, int64_t time = -1) {
+  Attrs a;
+  a.mode = mode;
+  if (time >= 0) a.atime = a.mtime = time;
+  return a;
+}
+
+TEST(Path, SplitAndNormalize) {
+  EXPECT_EQ(split_path("/a/b").parent, "/a");
+  EXPECT_EQ(split_path("/a/b").name, "b");
+  EXPECT_EQ(split_path("b").parent, ".");
+  EXPECT_EQ(split_path("/b/").name, "b");
+  EXPECT_EQ(split_path("/").name, "");
+  EXPECT_EQ(split_path("a/..").name, "");
+  EXPECT_EQ(split_path("a/..").parent, "a/..");
+  EXPECT_EQ(normalize("../../a//./b/"), "/a/b");
+  EXPECT_EQ(normalize(""), "/");
+  EXPECT_EQ(normalize("/a/../../.."), "/");
+  EXPECT_TRUE(target_stays_inside("/a/b", "../c"));
+  EXPECT_TRUE(target_stays_inside("/a", "../c"));
+  EXPECT_FALSE(target_stays_inside("/a", "../../c"));
+  EXPECT_FALSE(target_stays_inside("/", "x/../../etc"));
+  EXPECT_FALSE(target_stays_inside("/", ""));
+}
+
+TEST_F(RootFixture, WriteReadStatRoundTrip) {
+  auto f = root_->open("/new", O_WRONLY | O_CREAT | O_TRUNC, 0640);
+  ASSERT_TRUE(f.ok()) << std::strerror(f.error());
+  ASSERT_TRUE(f->pwrite("hello", 5, 0).ok());
+  ASSERT_TRUE(f->close().ok());
+  EXPECT_EQ(slurp(root_dir_ / "new"), "hello");
+  auto st = root_->stat("new", true);
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->st_size, 5);
+  EXPECT_EQ(st->st_mode & 0777, 0640u);
+  auto r = root_->open("new", O_RDONLY, 0);
+  ASSERT_TRUE(r.ok());
+  char buf[16];
+  auto n = r->pread(buf, sizeof buf, 1);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(std::string(buf, *n), "ello");
+  EXPECT_FALSE(r->pwrite("x", 1, 0).ok());
+}
+
+TEST_F(RootFixture, RealpathIsClientView) {
+  stdfs::create_directories(root_dir_ / "a" / "b");
+  stdfs::create_directory_symlink("a/b", root_dir_ / "lnk");
+  EXPECT_EQ(*root_->realpath("."), "/");
+  EXPECT_EQ(*root_->realpath(""), "/");
+  EXPECT_EQ(*root_->realpath("../../.."), "/");
+  EXPECT_EQ(*root_->realpath("a/./b/.."), "/a");
+  EXPECT_EQ(*root_->realpath("lnk"), "/a/b");
+  EXPECT_EQ(*root_->realpath("a/missing"), "/a/missing");
+  EXPECT_EQ(root_->realpath("missing/x").error(), ENOENT);
+}
+
+TEST_F(RootFixture, DirectoryOps) {
+  ASSERT_TRUE(root_->mkdir("d", 0755).ok());
+  EXPECT_EQ(root_->mkdir("d", 0755).error(), EEXIST);
+  spit(root_dir_ / "d" / "f", "x");
+  auto dir = root_->opendir("/d");
+  ASSERT_TRUE(dir.ok());
+  std::set<std::string> names;
+  for (;;) {
+    auto e = dir->next();
+    ASSERT_TRUE(e.ok());
+    if (!*e) break;
+    names.insert((*e)->name);
+  }
+  EXPECT_EQ(names, (std::set<std::string>{".", "..", "f"}));
+  EXPECT_EQ(root_->rmdir("d").error(), ENOTEMPTY);
+  ASSERT_TRUE(root_->remove("d/f").ok());
+  ASSERT_TRUE(root_->rmdir("d").ok());
+  EXPECT_FALSE(stdfs::exists(root_dir_ / "d"));
+}
+
+TEST_F(RootFixture, RootDotDotListsTheRootItself) {
+  auto dir = root_->opendir("/");
+  ASSERT_TRUE(dir.ok());
+  struct stat root_st;
+  ASSERT_EQ(::stat(root_dir_.c_str(), &root_st), 0);
+  bool saw = false;
+  for (auto e = dir->next(); e.ok() && *e; e = dir->next()) {
+    if ((*e)->name == "..") {
+      saw = true;
+      EXPECT_EQ((*e)->st.st_ino, root_st.st_ino);
+    }
+  }
+  EXPECT_TRUE(saw);
+}
+
+TEST_F(RootFixture, RenameLinkSymlinkReadlink) {
+  spit(root_dir_ / "a", "A");
+  spit(root_dir_ / "b", "B");
+  EXPECT_EQ(root_->rename("a", "b", false).error(), EEXIST);
+  ASSERT_TRUE(root_->rename("a", "b", true).ok());
+  EXPECT_EQ(slurp(root_dir_ / "b"), "A");
+  ASSERT_TRUE(root_->link("b", "c").ok());
+  EXPECT_EQ(stdfs::hard_link_count(root_dir_ / "b"), 2u);
+  ASSERT_TRUE(root_->symlink("b", "s").ok());
+  EXPECT_EQ(*root_->readlink("s"), "b");
+  EXPECT_TRUE(S_ISLNK(root_->stat("s", false)->st_mode));
+  EXPECT_TRUE(S_ISREG(root_->stat("s", true)->st_mode));
+  EXPECT_EQ(root_->symlink("../outside", "s2").error(), EPERM);
+  EXPECT_EQ(root_->symlink(outside_.string(), "s3").error(), EPERM);
+  EXPECT_FALSE(stdfs::is_symlink(root_dir_ / "s2"));
+  EXPECT_FALSE(stdfs::is_symlink(root_dir_ / "s3"));
+}
+
+TEST_F(RootFixture, SetstatFollowsInsideAndLsetstatDoesNot) {
+  spit(root_dir_ / "f", "12345");
+  stdfs::create_symlink("f", root_dir_ / "l");
+  Attrs a;
+  a.size = 2;
+  a.mode = 0600;
+  a.atime = 1000;
+  a.mtime = 2000;
+  ASSERT_TRUE(root_->setstat("l", a, true).ok());
+  struct stat st;
+  ASSERT_EQ(::stat((root_dir_ / "f").c_str(), &st), 0);
+  EXPECT_EQ(st.st_size, 2);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(st.st_mtime, 2000);
+  Attrs t;
+  t.atime = 5;
+  t.mtime = 6;
+  ASSERT_TRUE(root_->setstat("l", t, false).ok());
+  ASSERT_EQ(::lstat((root_dir_ / "l").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mtime, 6);
+  ASSERT_EQ(::stat((root_dir_ / "f").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mtime, 2000);
+}
+
+TEST_F(RootFixture, ReadOnlyPolicyRefusesEveryChange) {
+  Policy p;
+  p.read_only = true;
+  Reopen(p);
+  EXPECT_EQ(root_->open("n", O_WRONLY | O_CREAT, 0644).error(), EACCES);
+  EXPECT_EQ(root_->open("inside", O_WRONLY, 0).error(), EACCES);
+  EXPECT_EQ(root_->mkdir("d", 0755).error(), EACCES);
+  EXPECT_EQ(root_->remove("inside").error(), EACCES);
+  EXPECT_EQ(root_->rename("inside", "x", true).error(), EACCES);
+  EXPECT_EQ(root_->symlink("inside", "x").error(), EACCES);
+  EXPECT_EQ(root_->link("inside", "x").error(), EACCES);
+  EXPECT_EQ(root_->setstat("inside", ModeAttrs(0600), true).error(), EACCES);
+  EXPECT_TRUE(root_->open("inside", O_RDONLY, 0).ok());
+  EXPECT_EQ(slurp(root_dir_ / "inside"), "INSIDE");
+  EXPECT_EQ(std::distance(stdfs::directory_iterator(root_dir_), {}), 1);
+}
+
+TEST_F(RootFixture, DropBoxUploadsOnly) {
+  Policy p;
+  p.drop_box = true;
+  Reopen(p);
+  auto f = root_->open("up", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ASSERT_TRUE(f.ok());
+  ASSERT_TRUE(f->pwrite("data", 4, 0).ok());
+  EXPECT_FALSE(stdfs::exists(root_dir_ / "up"));  // atomic: not there before close
+  ASSERT_TRUE(f->close().ok());
+  EXPECT_EQ(slurp(root_dir_ / "up"), "data");
+  EXPECT_TRUE(root_->stat("up", true).ok());               // what it wrote
+  EXPECT_EQ(root_->stat("inside", true).error(), EACCES);  // what it did not
+  EXPECT_TRUE(root_->stat("/", true).ok());                // directories
+  EXPECT_TRUE(root_->setstat("up", ModeAttrs(0600, 1), true).ok());
+  EXPECT_EQ(stdfs::status(root_dir_ / "up").permissions(), stdfs::perms(0644));
+  EXPECT_EQ(root_->open("up", O_WRONLY | O_CREAT | O_TRUNC, 0644).error(), EACCES);
+  EXPECT_EQ(root_->open("inside", O_RDONLY, 0).error(), EACCES);
+  EXPECT_EQ(root_->opendir("/").error(), EACCES);
+  EXPECT_EQ(root_->remove("up").error(), EACCES);
+  EXPECT_EQ(root_->rename("up", "x", true).error(), EACCES);
+  EXPECT_EQ(slurp(root_dir_ / "up"), "data");
+  EXPECT_EQ(slurp(root_dir_ / "inside"), "INSIDE");
+}
+
+TEST_F(RootFixture, AtomicUploadAbandonedLeavesPreviousFile) {
+  Policy p;
+  p.atomic_uploads = true;
+  Reopen(p);
+  {
+    auto f = root_->open("inside", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ASSERT_TRUE(f.ok());
+    ASSERT_TRUE(f->pwrite("PARTIAL", 7, 0).ok());
+    EXPECT_EQ(std::distance(stdfs::directory_iterator(root_dir_), {}), 2);  // + hidden temp
+  }                                                                         // dropped without close
+  EXPECT_EQ(slurp(root_dir_ / "inside"), "INSIDE");
+  EXPECT_EQ(std::distance(stdfs::directory_iterator(root_dir_), {}), 1);
+  auto f = root_->open("inside", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ASSERT_TRUE(f->pwrite("NEW", 3, 0).ok());
+  ASSERT_TRUE(f->close().ok());
+  EXPECT_EQ(slurp(root_dir_ / "inside"), "NEW");
+  EXPECT_EQ(std::distance(stdfs::directory_iterator(root_dir_), {}), 1);
+}
+
+TEST_F(RootFixture, UmaskAndForcedModes) {
+  Policy p;
+  p.umask = 027;
+  Reopen(p);
+  ASSERT_TRUE(root_->open("a", O_WRONLY | O_CREAT, 0666)->close().ok());
+  EXPECT_EQ(stdfs::status(root_dir_ / "a").permissions(), stdfs::perms(0640));
+  p.file_mode = 0604;
+  p.dir_mode = 02711;
+  Reopen(p);
+  ASSERT_TRUE(root_->open("b", O_WRONLY | O_CREAT, 0777)->close().ok());
+  EXPECT_EQ(stdfs::status(root_dir_ / "b").permissions(), stdfs::perms(0604));
+  ASSERT_TRUE(root_->mkdir("d", 0700).ok());
+  struct stat st;
+  ASSERT_EQ(::stat((root_dir_ / "d").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 02711u);
+  ASSERT_TRUE(root_->setstat("b", ModeAttrs(0777), true).ok());  // forced: ignored
+  EXPECT_EQ(stdfs::status(root_dir_ / "b").permissions(), stdfs::perms(0604));
+}
+
+TEST_F(RootFixture, CopyFileAndRange) {
+  std::string big(3 << 20, 'x');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 7);
+  spit(root_dir_ / "src", big);
+  ASSERT_TRUE(root_->copy_file("src", "dst", false).ok());
+  EXPECT_EQ(slurp(root_dir_ / "dst"), big);
+  EXPECT_EQ(root_->copy_file("src", "dst", false).error(), EEXIST);
+  auto a = root_->open("src", O_RDONLY, 0);
+  auto b = root_->open("part", O_RDWR | O_CREAT, 0644);
+  ASSERT_TRUE(Root::copy_range(*a, 10, 100, *b, 5).ok());
+  EXPECT_EQ(slurp(root_dir_ / "part"), std::string(5, '\0') + big.substr(10, 100));
+  EXPECT_EQ(Root::copy_range(*a, big.size() - 1, 10, *b, 0).error(), ENODATA);
+}
+
+}  // namespace
+}  // namespace wharf::fs::testing
