@@ -19,7 +19,7 @@ AesGcm::AesGcm(const KeyMaterial& keys, Botan::Cipher_Dir dir) {
   mode_ = Botan::AEAD_Mode::create_or_throw("AES-" + std::to_string(key_len * 8) + "/GCM", dir);
   mode_->set_key(keys.enc_key.data(), key_len);
   std::copy(keys.iv.begin(), keys.iv.end(), iv_.begin());
-  tag_.reserve(kTagLen);
+  tag_.reserve(mode_->update_granularity() + kTagLen);
 }
 
 void AesGcm::start(const uint8_t* packet) {
@@ -30,12 +30,19 @@ void AesGcm::start(const uint8_t* packet) {
   Botan::store_be(counter + 1, iv_.data() + 4);
 }
 
+// Botan's process() takes whole multiples of its granularity; the rest goes through finish(),
+// which wants a secure_vector: a copy of under one granularity per packet.
+size_t AesGcm::bulk(size_t n) const { return n - n % mode_->update_granularity(); }
+
 void AesGcmSealer::seal(uint32_t, uint8_t* packet, size_t len, uint8_t* tag_out) {
   start(packet);
-  mode_->process(packet + 4, len - 4);
-  tag_.clear();
-  mode_->finish(tag_);
-  std::copy(tag_.begin(), tag_.end(), tag_out);
+  uint8_t* body = packet + 4;
+  const size_t head = bulk(len - 4);
+  mode_->process(body, head);
+  tag_.assign(body + head, packet + len);
+  mode_->finish(tag_);  // tag_ = rest of the ciphertext || tag
+  std::copy(tag_.begin(), tag_.end() - kTagLen, body + head);
+  std::copy(tag_.end() - kTagLen, tag_.end(), tag_out);
 }
 
 uint32_t AesGcmOpener::read_length(uint32_t, const uint8_t* first_block) {
@@ -46,13 +53,17 @@ void AesGcmOpener::open(uint32_t, uint8_t* packet, size_t len, const uint8_t* ta
   start(packet);
   // Botan decrypts while hashing; the plaintext is not handed out unless finish() accepts the
   // tag (compared in constant time inside Botan's GCM).
-  mode_->process(packet + 4, len - 4);
-  tag_.assign(tag, tag + kTagLen);
+  uint8_t* body = packet + 4;
+  const size_t head = bulk(len - 4);
+  mode_->process(body, head);
+  tag_.assign(body + head, packet + len);
+  tag_.insert(tag_.end(), tag, tag + kTagLen);
   try {
-    mode_->finish(tag_);
+    mode_->finish(tag_);  // tag_ = rest of the plaintext
   } catch (const Botan::Invalid_Authentication_Tag&) {
     throw ProtocolError(DisconnectReason::kMacError, "aes-gcm: bad tag");
   }
+  std::copy(tag_.begin(), tag_.end(), body + head);
 }
 
 }  // namespace wharf::transport::crypto

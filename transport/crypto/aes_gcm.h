@@ -22,10 +22,12 @@ class AesGcm {
   AesGcm(const KeyMaterial& keys, Botan::Cipher_Dir dir);
   // Starts the packet at `packet` (AAD = its length field) and advances the invocation counter.
   void start(const uint8_t* packet);
+  // The part of an n-byte body that process() can take directly.
+  size_t bulk(size_t n) const;
 
   std::unique_ptr<Botan::AEAD_Mode> mode_;
   std::array<uint8_t, kIvLen> iv_{};
-  Botan::secure_vector<uint8_t> tag_;  // reused; Botan's finish() wants a secure_vector
+  Botan::secure_vector<uint8_t> tag_;  // tail and tag, reused: finish() wants a secure_vector
 };
 
 class AesGcmSealer final : public PacketSealer, private AesGcm {
