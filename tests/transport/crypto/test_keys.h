@@ -3,6 +3,7 @@
 
 #include <botan/hex.h>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,8 @@ struct Combo {
   std::string mac;  // "none" for AEAD ciphers and for the none cipher
   std::string label() const { return cipher + "+" + mac; }
 };
+
+inline void PrintTo(const Combo& c, std::ostream* os) { *os << c.label(); }
 
 // AEAD ciphers once, each CTR cipher with every MAC, and none+none.
 inline std::vector<Combo> all_combos(bool include_none = true) {
