@@ -46,6 +46,8 @@ class PacketDecoder {
 
   // Bytes received but not yet returned as payloads.
   size_t buffered() const { return in_.size() - start_; }
+  // Memory held for input and inflated payloads (bounded by the packet limit plus what is fed).
+  size_t capacity() const { return in_.capacity() + inflated_.capacity(); }
   const TrafficCounters& since_keys() const { return counters_; }
 
  private:
