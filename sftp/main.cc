@@ -1,0 +1,155 @@
+// wharf-sftp-server: SFTP v3 on stdin/stdout confined to a root directory, for `sftp -D` and as
+// the subsystem program. Usage:
+//   wharf-sftp-server [-R] [-D] [-A] [-u umask] [-m file-mode] [-M dir-mode]
+//                     [-p allowed,requests] [-P denied,requests] [-H home] ROOT
+//   -R read-only   -D drop box (upload only)   -A atomic uploads
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "fs/root.h"
+#include "sftp/server.h"
+
+namespace {
+
+std::vector<std::string> split_commas(const char* s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (; *s; ++s) {
+    if (*s == ',') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += *s;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+bool parse_mode(const char* s, mode_t* out) {
+  char* end = nullptr;
+  unsigned long v = std::strtoul(s, &end, 8);
+  if (*s == '\0' || *end != '\0' || v > 07777) return false;
+  *out = static_cast<mode_t>(v);
+  return true;
+}
+
+[[noreturn]] void usage() {
+  std::fprintf(stderr,
+               "usage: wharf-sftp-server [-R] [-D] [-A] [-u umask] [-m file-mode] [-M dir-mode]\n"
+               "                         [-p allowed] [-P denied] [-H home] ROOT\n");
+  std::exit(2);
+}
+
+wharf::fs::Policy parse_args(int argc, char** argv, std::string* root) {
+  wharf::fs::Policy policy;
+  mode_t process_umask = ::umask(0);  // applied by fs::Root from here on, not by the kernel
+  policy.umask = process_umask;
+  int opt;
+  while ((opt = ::getopt(argc, argv, "RDAu:m:M:p:P:H:")) != -1) {
+    mode_t m;
+    switch (opt) {
+      case 'R':
+        policy.read_only = true;
+        break;
+      case 'D':
+        policy.drop_box = true;
+        break;
+      case 'A':
+        policy.atomic_uploads = true;
+        break;
+      case 'u':
+        if (!parse_mode(optarg, &m)) usage();
+        policy.umask = m;
+        break;
+      case 'm':
+        if (!parse_mode(optarg, &m)) usage();
+        policy.file_mode = m;
+        break;
+      case 'M':
+        if (!parse_mode(optarg, &m)) usage();
+        policy.dir_mode = m;
+        break;
+      case 'p':
+        policy.allowed_requests = split_commas(optarg);
+        break;
+      case 'P':
+        policy.denied_requests = split_commas(optarg);
+        break;
+      case 'H':
+        policy.home = optarg;
+        break;
+      default:
+        usage();
+    }
+  }
+  if (optind + 1 != argc) usage();
+  *root = argv[optind];
+  return policy;
+}
+
+// Serves until the client closes its side and every reply has been written. Reads in large
+// chunks, writes all replies produced by a chunk at once, and stops reading while replies are
+// backed up (the client is slow to read).
+int serve(wharf::sftp::Server& server) {
+  std::vector<uint8_t> buf(1u << 20);
+  ::fcntl(STDOUT_FILENO, F_SETFL, ::fcntl(STDOUT_FILENO, F_GETFL) | O_NONBLOCK);
+  bool eof = false;
+  for (;;) {
+    if (eof && server.output_size() == 0) return 0;
+    struct pollfd fds[2] = {{STDIN_FILENO, 0, 0}, {STDOUT_FILENO, 0, 0}};
+    if (!eof && !server.output_backed_up()) fds[0].events = POLLIN;
+    if (server.output_size() > 0) fds[1].events = POLLOUT;
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return 1;
+    }
+    if (fds[1].revents & (POLLERR | POLLHUP)) return 1;  // the client went away
+    if (fds[1].revents & POLLOUT) {
+      auto out = server.output();
+      ssize_t n = ::write(STDOUT_FILENO, out.data(), out.size());
+      if (n < 0 && errno != EAGAIN && errno != EINTR) return 1;
+      if (n > 0) server.consume(static_cast<size_t>(n));
+    }
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      ssize_t n = ::read(STDIN_FILENO, buf.data(), buf.size());
+      if (n < 0 && errno != EINTR && errno != EAGAIN) return 1;
+      if (n == 0) eof = true;
+      if (n > 0) {
+        server.feed({buf.data(), static_cast<size_t>(n)});
+        // Write what we can right away: one large write per chunk of requests.
+        auto out = server.output();
+        ssize_t w = out.empty() ? 0 : ::write(STDOUT_FILENO, out.data(), out.size());
+        if (w > 0) server.consume(static_cast<size_t>(w));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ::signal(SIGPIPE, SIG_IGN);
+  std::string root_dir;
+  wharf::fs::Policy policy = parse_args(argc, argv, &root_dir);
+  auto root = wharf::fs::Root::open(root_dir, std::move(policy));
+  if (!root) {
+    std::fprintf(stderr, "wharf-sftp-server: cannot open root: errno %d\n", root.error());
+    return 1;
+  }
+  // Larger pipes mean fewer, larger reads and writes (Linux; best effort).
+  ::fcntl(STDIN_FILENO, F_SETPIPE_SZ, 1 << 20);
+  ::fcntl(STDOUT_FILENO, F_SETPIPE_SZ, 1 << 20);
+  wharf::sftp::Server server(**root);
+  // Returning (not exiting) destroys the server: unfinished atomic uploads are removed.
+  return serve(server);
+}

@@ -1,0 +1,215 @@
+// The core requests of SFTP v3 (draft-ietf-secsh-filexfer-02 section 6). Every handler decodes
+// all of its arguments and checks the end of the message before it acts, so a malformed request
+// changes nothing.
+#include <fcntl.h>
+
+#include <ctime>
+
+#include "sftp/attrs.h"
+#include "sftp/server.h"
+#include "sftp/status.h"
+
+namespace wharf::sftp {
+namespace {
+
+int open_flags(uint32_t pflags) {
+  int flags = O_RDONLY;
+  if ((pflags & SSH_FXF_READ) && (pflags & SSH_FXF_WRITE)) {
+    flags = O_RDWR;
+  } else if (pflags & SSH_FXF_WRITE) {
+    flags = O_WRONLY;
+  }
+  if (pflags & SSH_FXF_APPEND) flags |= O_APPEND;
+  if (pflags & SSH_FXF_CREAT) flags |= O_CREAT;
+  if (pflags & SSH_FXF_TRUNC) flags |= O_TRUNC;
+  if (pflags & SSH_FXF_EXCL) flags |= O_EXCL;
+  return flags;
+}
+
+}  // namespace
+
+void Server::do_open(uint32_t id, wire::Reader& r) {
+  std::string_view path = path_arg(r, "open path");
+  uint32_t pflags = r.u32("open pflags");
+  FileAttrs attrs = FileAttrs::decode(r);
+  r.expect_end("open");
+  mode_t mode = (attrs.flags & SSH_FILEXFER_ATTR_PERMISSIONS) ? attrs.permissions & 07777 : 0666;
+  auto file = root_.open(path, open_flags(pflags), mode);
+  if (!file) return send_status(id, file.status());
+  auto handle = handles_.add(std::move(*file));
+  if (!handle) return send_status(id, SSH_FX_FAILURE, "Too many open handles");
+  send_handle(id, std::move(*handle));
+}
+
+void Server::do_close(uint32_t id, wire::Reader& r) {
+  wire::ByteView handle = r.string("handle", 256);
+  r.expect_end("close");
+  auto object = handles_.take(handle);
+  if (!object) return send_status(id, SSH_FX_FAILURE);
+  if (auto* file = std::get_if<fs::File>(&*object)) return send_status(id, file->close());
+  send_status(id, SSH_FX_OK);
+}
+
+void Server::do_read(uint32_t id, wire::Reader& r) {
+  fs::File* file = file_arg(r);
+  uint64_t offset = r.u64("read offset");
+  size_t len = std::min<size_t>(r.u32("read length"), kMaxReadLength);  // clamped, as OpenSSH
+  r.expect_end("read");
+  if (file == nullptr) return send_status(id, SSH_FX_FAILURE);
+  // pread() lands directly in the reply: header, length placeholder, then the data.
+  size_t start = begin(SSH_FXP_DATA, id);
+  size_t len_at = out_.size();
+  w_.u32(0);
+  size_t data_at = out_.size();
+  out_.resize(data_at + len);
+  auto got = file->pread(out_.data() + data_at, len, offset);
+  if (!got || *got == 0) {
+    out_.resize(start);
+    return got ? send_status(id, SSH_FX_EOF) : send_status(id, got.status());
+  }
+  out_.resize(data_at + *got);
+  w_.patch_u32(len_at, static_cast<uint32_t>(*got));
+  finish(start);
+}
+
+void Server::do_write(uint32_t id, wire::Reader& r) {
+  fs::File* file = file_arg(r);
+  uint64_t offset = r.u64("write offset");
+  wire::ByteView data = r.string("write data", kMaxMessage);  // in place: no copy
+  r.expect_end("write");
+  if (file == nullptr) return send_status(id, SSH_FX_FAILURE);
+  send_status(id, file->pwrite(data.data(), data.size(), offset));
+}
+
+void Server::do_lstat(uint32_t id, wire::Reader& r) {
+  std::string_view path = path_arg(r, "lstat path");
+  r.expect_end("lstat");
+  send_attrs(id, root_.stat(path, false));
+}
+
+void Server::do_stat(uint32_t id, wire::Reader& r) {
+  std::string_view path = path_arg(r, "stat path");
+  // Version 3 has no flags word here; a trailing one (newer drafts) is tolerated.
+  if (r.remaining() == 4) r.u32("stat flags");
+  r.expect_end("stat");
+  send_attrs(id, root_.stat(path, true));
+}
+
+void Server::do_fstat(uint32_t id, wire::Reader& r) {
+  fs::File* file = file_arg(r);
+  r.expect_end("fstat");
+  if (file == nullptr) return send_status(id, SSH_FX_FAILURE);
+  send_attrs(id, file->stat());
+}
+
+void Server::do_setstat(uint32_t id, wire::Reader& r) {
+  std::string_view path = path_arg(r, "setstat path");
+  FileAttrs attrs = FileAttrs::decode(r);
+  r.expect_end("setstat");
+  send_status(id, root_.setstat(path, attrs.to_fs(), true));
+}
+
+void Server::do_fsetstat(uint32_t id, wire::Reader& r) {
+  fs::File* file = file_arg(r);
+  FileAttrs attrs = FileAttrs::decode(r);
+  r.expect_end("fsetstat");
+  if (file == nullptr) return send_status(id, SSH_FX_FAILURE);
+  send_status(id, file->setstat(attrs.to_fs()));
+}
+
+void Server::do_opendir(uint32_t id, wire::Reader& r) {
+  std::string_view path = path_arg(r, "opendir path");
+  r.expect_end("opendir");
+  auto dir = root_.opendir(path);
+  if (!dir) return send_status(id, dir.status());
+  auto handle = handles_.add(OpenDir{std::move(*dir)});
+  if (!handle) return send_status(id, SSH_FX_FAILURE, "Too many open handles");
+  send_handle(id, std::move(*handle));
+}
+
+void Server::do_readdir(uint32_t id, wire::Reader& r) {
+  OpenDir* dir = handles_.dir(r.string("handle", 256));
+  r.expect_end("readdir");
+  if (dir == nullptr) return send_status(id, SSH_FX_FAILURE);
+  if (dir->at_end) return send_status(id, SSH_FX_EOF);
+  size_t start = begin(SSH_FXP_NAME, id);
+  size_t count_at = out_.size();
+  w_.u32(0);
+  uint32_t count = 0;
+  time_t now = std::time(nullptr);
+  while (count < kReaddirBatch) {
+    auto entry = dir->dir.next();
+    if (!entry) {
+      out_.resize(start);
+      return send_status(id, entry.status());
+    }
+    if (!*entry) {
+      dir->at_end = true;
+      break;
+    }
+    const fs::DirEntry& e = **entry;
+    w_.string(e.name).string(long_name(e.name, e.st, names_, now));
+    FileAttrs::from_stat(e.st).encode(w_);
+    ++count;
+  }
+  if (count == 0) {
+    out_.resize(start);
+    return send_status(id, SSH_FX_EOF);
+  }
+  w_.patch_u32(count_at, count);
+  finish(start);
+}
+
+void Server::do_remove(uint32_t id, wire::Reader& r) {
+  std::string_view path = path_arg(r, "remove path");
+  r.expect_end("remove");
+  send_status(id, root_.remove(path));
+}
+
+void Server::do_mkdir(uint32_t id, wire::Reader& r) {
+  std::string_view path = path_arg(r, "mkdir path");
+  FileAttrs attrs = FileAttrs::decode(r);
+  r.expect_end("mkdir");
+  mode_t mode = (attrs.flags & SSH_FILEXFER_ATTR_PERMISSIONS) ? attrs.permissions & 07777 : 0777;
+  send_status(id, root_.mkdir(path, mode));
+}
+
+void Server::do_rmdir(uint32_t id, wire::Reader& r) {
+  std::string_view path = path_arg(r, "rmdir path");
+  r.expect_end("rmdir");
+  send_status(id, root_.rmdir(path));
+}
+
+void Server::do_realpath(uint32_t id, wire::Reader& r) {
+  std::string_view path = path_arg(r, "realpath path");
+  r.expect_end("realpath");
+  auto real = root_.realpath(path);
+  if (!real) return send_status(id, real.status());
+  send_name(id, *real);
+}
+
+void Server::do_rename(uint32_t id, wire::Reader& r) {
+  std::string_view from = path_arg(r, "rename old path");
+  std::string_view to = path_arg(r, "rename new path");
+  r.expect_end("rename");
+  send_status(id, root_.rename(from, to, /*replace=*/false));
+}
+
+void Server::do_readlink(uint32_t id, wire::Reader& r) {
+  std::string_view path = path_arg(r, "readlink path");
+  r.expect_end("readlink");
+  auto target = root_.readlink(path);
+  if (!target) return send_status(id, target.status());
+  send_name(id, *target);
+}
+
+// OpenSSH sends SYMLINK's arguments as (target, link path), the reverse of the draft (OpenSSH
+// PROTOCOL section 4.1); every client follows OpenSSH, so do we.
+void Server::do_symlink(uint32_t id, wire::Reader& r) {
+  std::string_view target = path_arg(r, "symlink target");
+  std::string_view link = path_arg(r, "symlink link path");
+  r.expect_end("symlink");
+  send_status(id, root_.symlink(target, link));
+}
+
+}  // namespace wharf::sftp

@@ -1,0 +1,138 @@
+// wharf::sftp::Server — the SFTP v3 server core, with no I/O of its own.
+//
+// The caller pushes bytes in with feed() (stdio today, SSH channel data later) and drains replies
+// from output() / consume() in pieces of any size. Requests are handled as they arrive and
+// answered in order; WRITE data goes from the caller's buffer straight to pwrite(2) and READ data
+// from pread(2) straight into the output buffer. A caller with a bounded window stops feeding
+// while output_backed_up() and resumes after draining.
+//
+// Dispatch is table-driven (OpenSSH sftp-server.c handlers[] style): each request type and each
+// extension has a name (for the policy's allow/deny lists) and a does-write flag (read-only
+// policy). Decoding is bounded through wire::Reader; a malformed request is answered with
+// SSH_FX_BAD_MESSAGE and the session goes on.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "fs/root.h"
+#include "sftp/handles.h"
+#include "sftp/names.h"
+#include "sftp/protocol.h"
+#include "transport/wire.h"
+
+namespace wharf::sftp {
+
+struct ServerOptions {
+  size_t max_handles = kMaxHandles;
+};
+
+class Server {
+ public:
+  explicit Server(fs::Root& root, ServerOptions options = {});
+
+  // Consumes all of `in`. Complete messages are handled at once; a partial one is kept.
+  void feed(wire::ByteView in);
+
+  // Replies not yet taken, oldest first, and how many bytes the caller has taken.
+  wire::ByteView output() const { return {out_.data() + out_start_, out_.size() - out_start_}; }
+  void consume(size_t n);
+  size_t output_size() const { return out_.size() - out_start_; }
+  bool output_backed_up() const { return output_size() >= kOutputHighWater; }
+
+  bool initialized() const { return initialized_; }
+  size_t open_handles() const { return handles_.size(); }
+
+  // A request or extension: its policy name, whether it changes anything, and its handler.
+  using Handler = void (Server::*)(uint32_t id, wire::Reader& r);
+  struct Request {
+    uint8_t type;
+    const char* name;
+    bool does_write;
+    Handler handler;
+  };
+  struct Extension {
+    const char* wire_name;  // as sent in SSH_FXP_EXTENDED and advertised in VERSION
+    const char* version_data;
+    const char* name;  // policy name
+    bool does_write;
+    Handler handler;
+  };
+
+ private:
+  void handle_message(wire::ByteView msg);
+  void handle_init(wire::Reader& r);
+  void dispatch(uint8_t type, uint32_t id, wire::Reader& r);
+  void run(const char* name, bool does_write, Handler handler, uint32_t id, wire::Reader& r);
+  void take_frame(wire::ByteView& in);
+
+  // Replies. begin() writes the length placeholder, type and id; finish() patches the length.
+  size_t begin(uint8_t type, uint32_t id);
+  void finish(size_t start);
+  void send_status(uint32_t id, uint32_t code, std::string_view message = {});
+  void send_status(uint32_t id, fs::Status status);
+  void send_handle(uint32_t id, fs::Result<std::string> handle);
+  void send_attrs(uint32_t id, fs::Result<struct stat> st);
+  void send_name(uint32_t id, std::string_view name);  // one name, empty attrs (REALPATH)
+
+  // Path and handle arguments.
+  std::string_view path_arg(wire::Reader& r, const char* what);
+  fs::File* file_arg(wire::Reader& r);
+
+  // Core requests (requests.cc).
+  void do_open(uint32_t id, wire::Reader& r);
+  void do_close(uint32_t id, wire::Reader& r);
+  void do_read(uint32_t id, wire::Reader& r);
+  void do_write(uint32_t id, wire::Reader& r);
+  void do_lstat(uint32_t id, wire::Reader& r);
+  void do_fstat(uint32_t id, wire::Reader& r);
+  void do_setstat(uint32_t id, wire::Reader& r);
+  void do_fsetstat(uint32_t id, wire::Reader& r);
+  void do_opendir(uint32_t id, wire::Reader& r);
+  void do_readdir(uint32_t id, wire::Reader& r);
+  void do_remove(uint32_t id, wire::Reader& r);
+  void do_mkdir(uint32_t id, wire::Reader& r);
+  void do_rmdir(uint32_t id, wire::Reader& r);
+  void do_realpath(uint32_t id, wire::Reader& r);
+  void do_stat(uint32_t id, wire::Reader& r);
+  void do_rename(uint32_t id, wire::Reader& r);
+  void do_readlink(uint32_t id, wire::Reader& r);
+  void do_symlink(uint32_t id, wire::Reader& r);
+  void do_extended(uint32_t id, wire::Reader& r);
+
+  // Extensions (extensions.cc).
+  void ext_posix_rename(uint32_t id, wire::Reader& r);
+  void ext_statvfs(uint32_t id, wire::Reader& r);
+  void ext_fstatvfs(uint32_t id, wire::Reader& r);
+  void ext_hardlink(uint32_t id, wire::Reader& r);
+  void ext_fsync(uint32_t id, wire::Reader& r);
+  void ext_lsetstat(uint32_t id, wire::Reader& r);
+  void ext_limits(uint32_t id, wire::Reader& r);
+  void ext_expand_path(uint32_t id, wire::Reader& r);
+  void ext_copy_data(uint32_t id, wire::Reader& r);
+  void ext_home_directory(uint32_t id, wire::Reader& r);
+  void ext_users_groups(uint32_t id, wire::Reader& r);
+  void ext_check_file_handle(uint32_t id, wire::Reader& r);
+  void ext_check_file_name(uint32_t id, wire::Reader& r);
+  void ext_copy_file(uint32_t id, wire::Reader& r);
+  void ext_space_available(uint32_t id, wire::Reader& r);
+  void send_statvfs(uint32_t id, fs::Result<struct statvfs> vfs);
+  void check_file(uint32_t id, fs::File& file, wire::Reader& r);
+
+  static const Request kRequests[];
+  static const Extension kExtensions[];
+
+  fs::Root& root_;
+  HandleTable handles_;
+  NameCache names_;
+  bool initialized_ = false;
+
+  wire::Bytes in_;     // a partial message, kept until complete
+  uint64_t skip_ = 0;  // bytes left of an oversized message being discarded
+  wire::Bytes out_;    // replies; out_[out_start_, size) not yet taken
+  size_t out_start_ = 0;
+  wire::Writer w_{out_};
+};
+
+}  // namespace wharf::sftp
