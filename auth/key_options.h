@@ -86,7 +86,9 @@ struct KeyDecision {
 
 // Applies from= (to the peer address, IPv4-mapped IPv6 unmapped first) and expiry-time (the key
 // is usable while now <= expiry, as sshd), refuses cert-authority lines, and reports the
-// effective restrictions and the classified forced command.
+// effective restrictions and the classified forced command. Wharf does no reverse DNS (sshd's
+// UseDNS no, its default): host-name patterns in from= are matched against the address text.
+// A malformed from= list (conf::match_address_list returns -2) refuses, as sshd does.
 KeyDecision evaluate_options(const KeyOptions& options, std::string_view client_address,
                              std::time_t now);
 
