@@ -1,0 +1,450 @@
+// The SFTP core driven in memory: codec known answers, framing across arbitrary chunk sizes,
+// malformed input answered while the session goes on, handle forgery, limits, every extension.
+#include "sftp/server.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "sftp/attrs.h"
+#include "sftp/names.h"
+#include "sftp/status.h"
+
+namespace wharf::sftp {
+namespace {
+
+namespace stdfs = std::filesystem;
+using wire::Bytes;
+using wire::Reader;
+using wire::Writer;
+
+struct Reply {
+  uint8_t type = 0;
+  uint32_t id = 0;
+  Bytes body;  // after type and id
+  uint32_t status() const {
+    Reader r(body);
+    return r.u32("code");
+  }
+};
+
+class Session : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* tmp = std::getenv("TEST_TMPDIR");
+    dir_ = stdfs::path(tmp ? tmp : "/tmp") /
+           ("sftp_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    stdfs::remove_all(dir_);
+    stdfs::create_directories(dir_);
+    Open(fs::Policy{});
+  }
+  void TearDown() override { stdfs::remove_all(dir_); }
+  void Open(fs::Policy policy) {
+    server_.reset();
+    auto r = fs::Root::open(dir_.string(), std::move(policy));
+    ASSERT_TRUE(r.ok());
+    root_ = std::move(*r);
+    server_ = std::make_unique<Server>(*root_);
+  }
+
+  static Bytes Frame(const Bytes& body) {
+    Writer w;
+    w.u32(static_cast<uint32_t>(body.size())).raw(wire::ByteView(body));
+    return w.take();
+  }
+  void Send(const Bytes& body) {
+    auto f = Frame(body);
+    server_->feed(f);
+  }
+  // Parses every complete reply in the server's output.
+  std::vector<Reply> Replies() {
+    std::vector<Reply> out;
+    auto data = server_->output();
+    Reader r(data);
+    while (!r.empty()) {
+      Reader m = r.sub_string("reply");
+      Reply rep;
+      rep.type = m.u8("type");
+      rep.id = m.u32("id");
+      auto rest = m.rest();
+      rep.body.assign(rest.begin(), rest.end());
+      out.push_back(std::move(rep));
+    }
+    server_->consume(data.size());
+    return out;
+  }
+  Reply One() {
+    auto r = Replies();
+    EXPECT_EQ(r.size(), 1u);
+    return r.empty() ? Reply{} : r[0];
+  }
+  void Init() {
+    Send(Writer().u8(SSH_FXP_INIT).u32(3).take());
+    auto rep = One();
+    ASSERT_EQ(rep.type, SSH_FXP_VERSION);
+    ASSERT_EQ(rep.id, 3u);  // the version sits where an id would
+  }
+  Writer Req(uint8_t type, uint32_t id) {
+    Writer w;
+    w.u8(type).u32(id);
+    return w;
+  }
+  Writer Ext(const char* name, uint32_t id) {
+    Writer w = Req(SSH_FXP_EXTENDED, id);
+    w.string(std::string_view(name));
+    return w;
+  }
+  std::string OpenHandle(const std::string& path, uint32_t pflags) {
+    Send(Req(SSH_FXP_OPEN, 7).string(path).u32(pflags).u32(0).take());
+    auto rep = One();
+    EXPECT_EQ(rep.type, SSH_FXP_HANDLE) << rep.status();
+    Reader r(rep.body);
+    return std::string(wire::as_text(r.string("handle")));
+  }
+
+  stdfs::path dir_;
+  std::unique_ptr<fs::Root> root_;
+  std::unique_ptr<Server> server_;
+};
+
+TEST(Codec, AttrsKnownAnswer) {
+  FileAttrs a;
+  a.flags = SSH_FILEXFER_ATTR_SIZE | SSH_FILEXFER_ATTR_PERMISSIONS | SSH_FILEXFER_ATTR_ACMODTIME;
+  a.size = 0x0102030405060708;
+  a.permissions = 0100644;
+  a.atime = 1;
+  a.mtime = 2;
+  Writer w;
+  a.encode(w);
+  const Bytes expect = {0, 0, 0,    0x0d, 1, 2, 3, 4, 5, 6, 7, 8,
+                        0, 0, 0x81, 0xa4, 0, 0, 0, 1, 0, 0, 0, 2};
+  EXPECT_EQ(w.bytes(), expect);
+  Reader r(expect);
+  FileAttrs b = FileAttrs::decode(r);
+  EXPECT_TRUE(r.empty());
+  EXPECT_EQ(b.size, a.size);
+  EXPECT_EQ(b.permissions, a.permissions);
+  EXPECT_EQ(*b.to_fs().mode, 0644u);
+  EXPECT_EQ(*b.to_fs().mtime, 2);
+  EXPECT_FALSE(b.to_fs().uid.has_value());
+}
+
+TEST(Codec, AttrsExtendedPairsSkippedAndBounded) {
+  Writer w;
+  w.u32(SSH_FILEXFER_ATTR_EXTENDED)
+      .u32(1)
+      .string(std::string_view("a"))
+      .string(std::string_view("b"));
+  Reader r(w.bytes());
+  FileAttrs::decode(r);
+  EXPECT_TRUE(r.empty());
+  Writer bad;
+  bad.u32(SSH_FILEXFER_ATTR_EXTENDED).u32(0xffffffff);
+  Reader r2(bad.bytes());
+  EXPECT_THROW(FileAttrs::decode(r2), wire::DecodeError);
+}
+
+TEST(Codec, ModeStringAndLongName) {
+  EXPECT_EQ(mode_string(S_IFDIR | 0755), "drwxr-xr-x ");
+  EXPECT_EQ(mode_string(S_IFREG | 04755), "-rwsr-xr-x ");
+  EXPECT_EQ(mode_string(S_IFREG | 02644), "-rw-r-Sr-- ");
+  EXPECT_EQ(mode_string(S_IFDIR | 01777), "drwxrwxrwt ");
+  EXPECT_EQ(mode_string(S_IFLNK | 0777), "lrwxrwxrwx ");
+  struct stat st = {};
+  st.st_mode = S_IFREG | 0644;
+  st.st_nlink = 1;
+  st.st_uid = 4000000;  // no such user: shown as a number
+  st.st_gid = 4000000;
+  st.st_size = 1234;
+  st.st_mtime = 0;
+  NameCache names;
+  std::string ln = long_name("file", st, names, 100 * 365 * 86400L);
+  EXPECT_EQ(ln.substr(0, 43), "-rw-r--r--    1 4000000  4000000      1234 ");
+  EXPECT_EQ(ln.substr(ln.size() - 4), "file");
+  EXPECT_NE(ln.find("1970"), std::string::npos);  // old: the year, not the time
+}
+
+TEST(Codec, ErrnoMapping) {
+  EXPECT_EQ(status_from_errno(0), SSH_FX_OK);
+  EXPECT_EQ(status_from_errno(ENOENT), SSH_FX_NO_SUCH_FILE);
+  EXPECT_EQ(status_from_errno(ELOOP), SSH_FX_NO_SUCH_FILE);
+  EXPECT_EQ(status_from_errno(EACCES), SSH_FX_PERMISSION_DENIED);
+  EXPECT_EQ(status_from_errno(EPERM), SSH_FX_PERMISSION_DENIED);
+  EXPECT_EQ(status_from_errno(EINVAL), SSH_FX_BAD_MESSAGE);
+  EXPECT_EQ(status_from_errno(ENOSYS), SSH_FX_OP_UNSUPPORTED);
+  EXPECT_EQ(status_from_errno(EEXIST), SSH_FX_FAILURE);
+  EXPECT_STREQ(status_message(SSH_FX_NO_SUCH_FILE), "No such file");
+}
+
+TEST_F(Session, VersionAdvertisesEveryExtension) {
+  Send(Writer().u8(SSH_FXP_INIT).u32(3).take());
+  auto rep = One();
+  ASSERT_EQ(rep.type, SSH_FXP_VERSION);
+  Reader r(rep.body);
+  std::set<std::string> names;
+  while (!r.empty()) {
+    names.insert(std::string(wire::as_text(r.string("name"))));
+    r.string("data");
+  }
+  for (const char* n :
+       {"posix-rename@openssh.com", "statvfs@openssh.com", "fstatvfs@openssh.com",
+        "hardlink@openssh.com", "fsync@openssh.com", "lsetstat@openssh.com", "limits@openssh.com",
+        "expand-path@openssh.com", "copy-data", "home-directory", "users-groups-by-id@openssh.com",
+        "check-file-handle", "check-file-name", "copy-file", "space-available"}) {
+    EXPECT_TRUE(names.count(n)) << n;
+  }
+}
+
+TEST_F(Session, RequestsBeforeInitRefused) {
+  Send(Req(SSH_FXP_OPENDIR, 9).string(std::string_view("/")).take());
+  auto rep = One();
+  EXPECT_EQ(rep.type, SSH_FXP_STATUS);
+  EXPECT_EQ(rep.id, 9u);
+  EXPECT_EQ(rep.status(), SSH_FX_FAILURE);
+  EXPECT_EQ(server_->open_handles(), 0u);
+  Init();
+  Send(Writer().u8(SSH_FXP_INIT).u32(3).take());  // a second INIT
+  EXPECT_EQ(One().status(), SSH_FX_BAD_MESSAGE);
+}
+
+TEST_F(Session, MalformedRequestsAnsweredAndSessionGoesOn) {
+  Init();
+  const std::vector<Bytes> bad = {
+      Req(SSH_FXP_OPEN, 1).take(),                                         // no path
+      Req(SSH_FXP_OPEN, 2).string(std::string_view("x")).u32(1).take(),    // no attrs
+      Req(SSH_FXP_STAT, 3).u32(100).take(),                                // short
+      Req(SSH_FXP_REMOVE, 4).string(std::string_view("a")).u8(0).take(),   // trailing
+      Req(SSH_FXP_READ, 5).string(std::string_view("h")).u64(0).take(),    // short
+      Req(SSH_FXP_MKDIR, 6).string(std::string("a\0b", 3)).u32(0).take(),  // NUL
+      Req(SSH_FXP_SETSTAT, 7).string(std::string_view("a")).u32(0x80000000).u32(5).take(),
+      Ext("limits@openssh.com", 8).u8(1).take(),
+      Ext("posix-rename@openssh.com", 9).string(std::string_view("a")).take(),
+  };
+  for (const auto& b : bad) Send(b);
+  auto reps = Replies();
+  ASSERT_EQ(reps.size(), bad.size());
+  for (size_t i = 0; i < reps.size(); ++i) {
+    EXPECT_EQ(reps[i].type, SSH_FXP_STATUS);
+    EXPECT_EQ(reps[i].id, i + 1);
+    EXPECT_EQ(reps[i].status(), SSH_FX_BAD_MESSAGE) << i;
+  }
+  EXPECT_FALSE(stdfs::exists(dir_ / "a"));
+  Send(Req(99, 10).take());  // unknown type
+  EXPECT_EQ(One().status(), SSH_FX_OP_UNSUPPORTED);
+  Send(Ext("nonsense@example.com", 11).take());
+  EXPECT_EQ(One().status(), SSH_FX_OP_UNSUPPORTED);
+  Send(Bytes{});  // an empty message
+  EXPECT_EQ(One().status(), SSH_FX_BAD_MESSAGE);
+  Send(Req(SSH_FXP_MKDIR, 12).string(std::string_view("ok")).u32(0).take());
+  EXPECT_EQ(One().status(), SSH_FX_OK);
+  EXPECT_TRUE(stdfs::is_directory(dir_ / "ok"));
+}
+
+TEST_F(Session, OversizedMessageSkippedThenSessionGoesOn) {
+  Init();
+  Writer w;
+  w.u32(kMaxMessage + 1).u8(SSH_FXP_WRITE).u32(77);
+  Bytes junk(kMaxMessage + 1 - 5, 0xaa);
+  server_->feed(w.bytes());
+  for (size_t i = 0; i < junk.size(); i += 1000) {
+    server_->feed(wire::ByteView(junk).subspan(i, std::min<size_t>(1000, junk.size() - i)));
+  }
+  auto rep = One();
+  EXPECT_EQ(rep.id, 77u);
+  EXPECT_EQ(rep.status(), SSH_FX_BAD_MESSAGE);
+  Send(Req(SSH_FXP_MKDIR, 78).string(std::string_view("after")).u32(0).take());
+  EXPECT_EQ(One().status(), SSH_FX_OK);
+}
+
+TEST_F(Session, RandomChunkingGivesSameReplies) {
+  Init();
+  std::ofstream(dir_ / "f") << std::string(100000, 'z');
+  std::string h = OpenHandle("f", SSH_FXF_READ);
+  Bytes stream;
+  for (uint32_t i = 0; i < 50; ++i) {
+    auto f = Frame(Req(SSH_FXP_READ, 100 + i).string(h).u64(i * 2000).u32(3000).take());
+    stream.insert(stream.end(), f.begin(), f.end());
+  }
+  std::mt19937 rng(42);
+  for (size_t pos = 0; pos < stream.size();) {
+    size_t n = std::min<size_t>(1 + rng() % 97, stream.size() - pos);
+    server_->feed(wire::ByteView(stream).subspan(pos, n));
+    pos += n;
+  }
+  auto reps = Replies();
+  ASSERT_EQ(reps.size(), 50u);
+  for (uint32_t i = 0; i < 50; ++i) {
+    EXPECT_EQ(reps[i].id, 100 + i);  // in order
+    EXPECT_EQ(reps[i].type, SSH_FXP_DATA);
+    Reader r(reps[i].body);
+    EXPECT_EQ(r.string("data").size(), i * 2000 + 3000 <= 100000 ? 3000u : 100000 - i * 2000);
+  }
+}
+
+TEST_F(Session, ReadClampedAndEof) {
+  Init();
+  std::ofstream(dir_ / "big") << std::string(600000, 'q');
+  std::string h = OpenHandle("big", SSH_FXF_READ);
+  Send(Req(SSH_FXP_READ, 1).string(h).u64(0).u32(0xffffffff).take());
+  auto rep = One();
+  ASSERT_EQ(rep.type, SSH_FXP_DATA);
+  Reader r(rep.body);
+  EXPECT_EQ(r.string("data", kMaxMessage).size(), kMaxReadLength);
+  Send(Req(SSH_FXP_READ, 2).string(h).u64(600000).u32(10).take());
+  EXPECT_EQ(One().status(), SSH_FX_EOF);
+}
+
+TEST_F(Session, HandlesUnforgeableAndBounded) {
+  Init();
+  std::ofstream(dir_ / "f") << "x";
+  std::string h = OpenHandle("f", SSH_FXF_READ);
+  ASSERT_EQ(h.size(), 12u);
+  std::string forged = h;
+  forged[11] ^= 1;
+  Send(Req(SSH_FXP_READ, 1).string(forged).u64(0).u32(1).take());
+  EXPECT_EQ(One().status(), SSH_FX_FAILURE);
+  Send(Req(SSH_FXP_CLOSE, 2).string(h).take());
+  EXPECT_EQ(One().status(), SSH_FX_OK);
+  Send(Req(SSH_FXP_READ, 3).string(h).u64(0).u32(1).take());  // closed: stale
+  EXPECT_EQ(One().status(), SSH_FX_FAILURE);
+  std::vector<std::string> open;
+  for (size_t i = 0; i < kMaxHandles; ++i) open.push_back(OpenHandle("f", SSH_FXF_READ));
+  Send(Req(SSH_FXP_OPEN, 4).string(std::string_view("f")).u32(SSH_FXF_READ).u32(0).take());
+  EXPECT_EQ(One().status(), SSH_FX_FAILURE);
+  std::set<std::string> distinct(open.begin(), open.end());
+  EXPECT_EQ(distinct.size(), open.size());
+}
+
+TEST_F(Session, WriteReadAndOutputDrainedInPieces) {
+  Init();
+  std::string h = OpenHandle("w", SSH_FXF_WRITE | SSH_FXF_READ | SSH_FXF_CREAT);
+  std::string data(200000, '\0');
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i * 31);
+  Send(Req(SSH_FXP_WRITE, 1).string(h).u64(0).string(data).take());
+  EXPECT_EQ(One().status(), SSH_FX_OK);
+  Send(Req(SSH_FXP_READ, 2).string(h).u64(0).u32(200000).take());
+  Bytes got;
+  while (server_->output_size() > 0) {  // drain 777 bytes at a time
+    auto out = server_->output();
+    size_t n = std::min<size_t>(777, out.size());
+    got.insert(got.end(), out.begin(), out.begin() + n);
+    server_->consume(n);
+  }
+  Reader r(got);
+  Reader m = r.sub_string("reply", kMaxMessage);
+  EXPECT_EQ(m.u8("type"), SSH_FXP_DATA);
+  EXPECT_EQ(m.u32("id"), 2u);
+  EXPECT_EQ(wire::as_text(m.string("data", kMaxMessage)), data);
+}
+
+TEST_F(Session, ReadOnlyAndDenyListRefuseBeforeDispatch) {
+  fs::Policy p;
+  p.read_only = true;
+  p.denied_requests = {"readdir"};
+  Open(p);
+  Init();
+  Send(Req(SSH_FXP_MKDIR, 1).string(std::string_view("d")).u32(0).take());
+  EXPECT_EQ(One().status(), SSH_FX_PERMISSION_DENIED);
+  Send(Ext("posix-rename@openssh.com", 2)
+           .string(std::string_view("a"))
+           .string(std::string_view("b"))
+           .take());
+  EXPECT_EQ(One().status(), SSH_FX_PERMISSION_DENIED);
+  Send(Req(SSH_FXP_OPEN, 3)
+           .string(std::string_view("n"))
+           .u32(SSH_FXF_WRITE | SSH_FXF_CREAT)
+           .u32(0)
+           .take());
+  EXPECT_EQ(One().status(), SSH_FX_PERMISSION_DENIED);
+  Send(Req(SSH_FXP_OPENDIR, 4).string(std::string_view("/")).take());
+  auto rep = One();
+  ASSERT_EQ(rep.type, SSH_FXP_HANDLE);
+  Reader r(rep.body);
+  std::string h(wire::as_text(r.string("h")));
+  Send(Req(SSH_FXP_READDIR, 5).string(h).take());
+  EXPECT_EQ(One().status(), SSH_FX_PERMISSION_DENIED);
+  EXPECT_TRUE(stdfs::is_empty(dir_));
+}
+
+TEST_F(Session, Extensions) {
+  Init();
+  std::ofstream(dir_ / "f") << "abc";
+  Send(Ext("limits@openssh.com", 1).take());
+  auto rep = One();
+  ASSERT_EQ(rep.type, SSH_FXP_EXTENDED_REPLY);
+  Reader lim(rep.body);
+  EXPECT_EQ(lim.u64("packet"), kMaxMessage);
+  EXPECT_EQ(lim.u64("read"), kMaxReadLength);
+  EXPECT_EQ(lim.u64("write"), kMaxWriteLength);
+  EXPECT_EQ(lim.u64("handles"), kMaxHandles);
+
+  // check-file-name, md5 of "abc" as one block.
+  Send(Ext("check-file-name", 2)
+           .string(std::string_view("f"))
+           .string(std::string_view("foo,md5,sha1"))
+           .u64(0)
+           .u64(0)
+           .u32(0)
+           .take());
+  rep = One();
+  ASSERT_EQ(rep.type, SSH_FXP_EXTENDED_REPLY);
+  Reader cf(rep.body);
+  EXPECT_EQ(wire::as_text(cf.string("ext")), "check-file");
+  EXPECT_EQ(wire::as_text(cf.string("algo")), "md5");
+  const Bytes md5_abc = {0x90, 0x01, 0x50, 0x98, 0x3c, 0xd2, 0x4f, 0xb0,
+                         0xd6, 0x96, 0x3f, 0x7d, 0x28, 0xe1, 0x7f, 0x72};
+  auto digest = cf.rest();
+  EXPECT_EQ(Bytes(digest.begin(), digest.end()), md5_abc);
+
+  Send(Ext("copy-file", 3)
+           .string(std::string_view("f"))
+           .string(std::string_view("g"))
+           .boolean(false)
+           .take());
+  EXPECT_EQ(One().status(), SSH_FX_OK);
+  Send(Ext("copy-file", 4)
+           .string(std::string_view("f"))
+           .string(std::string_view("g"))
+           .boolean(false)
+           .take());
+  EXPECT_EQ(One().status(), SSH_FX_FAILURE);  // exists
+
+  std::string a = OpenHandle("f", SSH_FXF_READ);
+  std::string b = OpenHandle("h", SSH_FXF_WRITE | SSH_FXF_CREAT);
+  Send(Ext("copy-data", 5).string(a).u64(1).u64(0).string(b).u64(0).take());
+  EXPECT_EQ(One().status(), SSH_FX_OK);
+  std::ifstream hin(dir_ / "h");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(hin), {}), "bc");
+
+  Send(Ext("expand-path@openssh.com", 6).string(std::string_view("~/x/..")).take());
+  rep = One();
+  ASSERT_EQ(rep.type, SSH_FXP_NAME);
+  Reader ep(rep.body);
+  EXPECT_EQ(ep.u32("count"), 1u);
+  EXPECT_EQ(wire::as_text(ep.string("name")), "/");
+
+  Send(Ext("space-available", 7).string(std::string_view("/")).take());
+  rep = One();
+  ASSERT_EQ(rep.type, SSH_FXP_EXTENDED_REPLY);
+  EXPECT_EQ(rep.body.size(), 36u);
+
+  Writer ids;
+  ids.u32(0).u32(4000000);
+  Send(Ext("users-groups-by-id@openssh.com", 8)
+           .string(wire::ByteView(ids.bytes()))
+           .string(wire::ByteView(Bytes{}))
+           .take());
+  rep = One();
+  ASSERT_EQ(rep.type, SSH_FXP_EXTENDED_REPLY);
+  Reader ug(rep.body);
+  Reader users = ug.sub_string("users");
+  EXPECT_EQ(wire::as_text(users.string("u0")), "root");
+  EXPECT_EQ(wire::as_text(users.string("u1")), "");
+  EXPECT_TRUE(ug.sub_string("groups").empty());
+}
+
+}  // namespace
+}  // namespace wharf::sftp
