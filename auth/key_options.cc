@@ -255,6 +255,10 @@ KeyDecision evaluate_options(const KeyOptions& options, std::string_view client_
     d.reason = "key is marked cert-authority; certificates are not supported";
     return d;
   }
+  if (options.principals) {  // sshd auth_authorise_keyopts: only meaningful for a CA key
+    d.reason = "principals= on a key that is not a cert-authority";
+    return d;
+  }
   if (options.expiry_time && *options.expiry_time < static_cast<int64_t>(now)) {
     d.reason = "key has expired (expiry-time)";
     return d;

@@ -45,7 +45,7 @@ struct KeyOptions {
 
   std::optional<std::string> command;     // command="..."
   std::optional<std::string> from;        // from="pattern-list"
-  std::optional<std::string> principals;  // principals="..." (certificates only; ignored)
+  std::optional<std::string> principals;  // principals="..." (CA keys only: refused otherwise)
   std::optional<int64_t> expiry_time;     // expiry-time=, as seconds since the epoch
   std::vector<std::string> environment;   // "NAME=value"; parsed, never applied
   std::vector<std::string> permitopen;    // "host:port"; parsed, forwarding is never allowed
@@ -85,7 +85,8 @@ struct KeyDecision {
 };
 
 // Applies from= (to the peer address, IPv4-mapped IPv6 unmapped first) and expiry-time (the key
-// is usable while now <= expiry, as sshd), refuses cert-authority lines, and reports the
+// is usable while now <= expiry, as sshd), refuses cert-authority lines and (as sshd)
+// principals= on a plain key, and reports the
 // effective restrictions and the classified forced command. Wharf does no reverse DNS (sshd's
 // UseDNS no, its default): host-name patterns in from= are matched against the address text.
 // A malformed from= list (conf::match_address_list returns -2) refuses, as sshd does.

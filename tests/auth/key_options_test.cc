@@ -358,6 +358,13 @@ TEST(KeyOptionsEval, CertAuthorityNeverAuthorizesAPlainKey) {
   EXPECT_NE(d.reason.find("cert-authority"), std::string::npos);
 }
 
+TEST(KeyOptionsEval, PrincipalsOnAPlainKeyIsRefused) {
+  const KeyDecision d = eval("principals=\"alice\"");
+  EXPECT_FALSE(d.allowed);
+  EXPECT_NE(d.reason.find("principals="), std::string::npos);
+  EXPECT_FALSE(eval("cert-authority,principals=\"alice\"").allowed);
+}
+
 TEST(KeyOptionsEval, RestrictionsAndHonouredCommands) {
   const KeyDecision d = eval("restrict,command=\"internal-sftp -R -u 022\"");
   EXPECT_TRUE(d.allowed);
