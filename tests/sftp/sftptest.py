@@ -84,8 +84,8 @@ def tree(root):
 class RawSftp:
     """A raw SFTP client over a server subprocess's stdin/stdout, for malformed requests."""
 
-    def __init__(self, root, flags=()):
-        self.proc = subprocess.Popen(server_command(root, flags), stdin=subprocess.PIPE,
+    def __init__(self, root, flags=(), server="wharf"):
+        self.proc = subprocess.Popen(server_command(root, flags, server), stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE)
 
     def send_raw(self, data):
