@@ -187,6 +187,17 @@ int match_address_list(std::string_view addr, std::string_view list) {
   return result;
 }
 
+bool valid_address_list(std::string_view list) {
+  bool ok = true;
+  for_each_entry(list, [&](std::string_view entry) {
+    if (!entry.empty() && entry[0] == '!') entry.remove_prefix(1);
+    Cidr cidr;
+    ok = !entry.empty() && parse_cidr(entry, cidr) != CidrResult::kInconsistent;
+    return ok;
+  });
+  return ok;
+}
+
 bool valid_cidr_list(std::string_view list) {
   bool ok = true;
   for_each_entry(list, [&](std::string_view entry) {

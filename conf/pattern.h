@@ -33,6 +33,10 @@ int match_pattern_list(std::string_view s, std::string_view list, bool lowercase
 // the address text. An `addr` that is not an address literal matches only patterns.
 int match_address_list(std::string_view addr, std::string_view list);
 
+// True if match_address_list can never return -2 for `list` (no empty entry, no inconsistent
+// CIDR), whatever the address: how Match Address and from= lists are checked when loaded.
+bool valid_address_list(std::string_view list);
+
 // Validates a CIDR list (for config checking), as OpenSSH addr_match_cidr_list(NULL, list): true
 // if every entry is an address or a CIDR network with no host bits set; no '!', no wildcards,
 // no empty entries.

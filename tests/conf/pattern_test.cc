@@ -163,6 +163,20 @@ TEST(MatchAddressList, NonAddressPeerMatchesOnlyPatterns) {
   EXPECT_EQ(match_address_list("fe80::1%eth0", "fe80::/10"), 0);
 }
 
+TEST(ValidAddressList, AgreesWithMatchAddressList) {
+  EXPECT_TRUE(valid_address_list("10.0.0.0/8,!10.0.0.5,192.168.*,::1/128"));
+  EXPECT_TRUE(valid_address_list("*"));
+  EXPECT_TRUE(valid_address_list("10.0.0.1/abc"));  // a pattern, as OpenSSH treats it
+  EXPECT_FALSE(valid_address_list(""));
+  EXPECT_FALSE(valid_address_list("10.0.0.0/8,"));
+  EXPECT_FALSE(valid_address_list("!"));
+  EXPECT_FALSE(valid_address_list("10.0.0.1/8"));
+  // Hidden behind a negative match for one address, still invalid.
+  EXPECT_EQ(match_address_list("10.0.0.5", "!10.0.0.5,10.0.0.1/8"), -1);
+  EXPECT_FALSE(valid_address_list("!10.0.0.5,10.0.0.1/8"));
+  EXPECT_FALSE(valid_address_list("::1/129,2001:db8::1/32"));
+}
+
 TEST(ValidCidrList, Accepts) {
   EXPECT_TRUE(valid_cidr_list("10.0.0.0/8"));
   EXPECT_TRUE(valid_cidr_list("10.0.0.1"));
