@@ -57,6 +57,9 @@ const Server::Extension Server::kExtensions[] = {
      &Server::ext_check_file_handle},
     {"check-file-name", "md5,sha1,sha256,sha512", "check-file-name", false,
      &Server::ext_check_file_name},
+    // The handle form under its earlier draft name, as paramiko's SFTPFile.check() sends it.
+    {"check-file", "md5,sha1,sha256,sha512", "check-file-handle", false,
+     &Server::ext_check_file_handle},
     {"copy-file", "1", "copy-file", true, &Server::ext_copy_file},
     {"space-available", "1", "space-available", false, &Server::ext_space_available},
 };
