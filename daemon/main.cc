@@ -1,5 +1,6 @@
 // wharfd: the Wharf SFTP/SCP server. See README.md and daemon/options.h for the command line.
 #include <fmt/format.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -8,8 +9,11 @@
 #include "conf/config.h"
 #include "conf/errors.h"
 #include "daemon/connection_driver.h"
+#include "daemon/demo.h"
+#include "daemon/host_keys.h"
 #include "daemon/listener.h"
 #include "daemon/options.h"
+#include "daemon/server_context.h"
 #include "daemon/server_core.h"
 #include "daemon/state_dir.h"
 #include "log/log.h"
@@ -37,17 +41,10 @@ std::vector<ListenEndpoint> endpoints(const conf::Settings& s) {
   return out;
 }
 
-ServerCoreConfig core_config(const conf::Settings& s, const PeerInfo& peer) {
-  ServerCoreConfig c;
-  c.peer = peer;
-  c.login_grace_seconds = s.login_grace_time;
-  return c;
-}
-
-int serve_connection(int in_fd, int out_fd, const conf::Settings& s, const PeerInfo& peer) {
+int serve_connection(int in_fd, int out_fd, const ServerContext& ctx, const PeerInfo& peer) {
   log::info("Connection from {} port {} on {} port {}", peer.address, peer.port, peer.local_address,
             peer.local_port);
-  ServerCore core(core_config(s, peer));
+  ServerCore core(ctx, peer);
   run_connection(in_fd, out_fd, core);
   return 0;
 }
@@ -69,17 +66,35 @@ int run(const Options& opts) {
     std::fputs(config.dump(shown).c_str(), stdout);
     return 0;
   }
-  std::string state_dir = prepare_state_directory(settings.state_directory);
-  log::debug("state directory {}", state_dir);
+  ServerContext ctx;
+  ctx.config = std::move(config);
+  ctx.settings = settings;
+  ctx.state_dir = prepare_state_directory(settings.state_directory);
+  ctx.moduli = load_moduli(settings.moduli_file);
+  log::debug("state directory {}", ctx.state_dir);
+  ctx.host_keys = load_host_keys(settings.host_keys, ctx.state_dir);
+  if (!settings.virtual_users_file.empty()) {
+    ctx.virtual_users = auth::load_virtual_users(settings.virtual_users_file);
+    if (!ctx.virtual_users.errors.empty()) {
+      throw conf::ConfigError(ctx.virtual_users.errors.front());
+    }
+  }
+  std::vector<ListenEndpoint> where = endpoints(settings);
+  if (opts.config_file.empty()) {
+    ctx.demo = prepare_demo_user(ctx.state_dir);
+    if (!where.empty()) {
+      log::info("Demo user ready. Connect with: {}",
+                demo_command(*ctx.demo, where.front().address, where.front().port));
+    }
+  }
   if (opts.inetd) {
     signal(SIGPIPE, SIG_IGN);
-    return serve_connection(STDIN_FILENO, STDOUT_FILENO, settings, describe_socket(STDIN_FILENO));
+    return serve_connection(STDIN_FILENO, STDOUT_FILENO, ctx, describe_socket(STDIN_FILENO));
   }
-  std::vector<int> listeners = open_listeners(endpoints(settings));
+  std::vector<int> listeners = open_listeners(where);
   log::info("Wharf {} ready.", transport::kWharfVersion);
-  run_listener(listeners, [&](int fd, const PeerInfo& peer) {
-    return serve_connection(fd, fd, settings, peer);
-  });
+  run_listener(listeners,
+               [&](int fd, const PeerInfo& peer) { return serve_connection(fd, fd, ctx, peer); });
   return 0;
 }
 

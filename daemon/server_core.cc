@@ -1,38 +1,81 @@
 #include "daemon/server_core.h"
 
+#include <algorithm>
+
+#include "daemon/users.h"
 #include "log/log.h"
 #include "transport/errors.h"
 
 namespace wharf::daemon {
 
-ServerCore::ServerCore(ServerCoreConfig config)
-    : config_(std::move(config)), transport_(config_.transport) {}
+namespace {
+
+auth::UserAuthConfig userauth_config(const ServerContext& ctx, const PeerInfo& peer) {
+  auth::UserAuthConfig c;
+  c.client_address = peer.address;
+  c.client_port = peer.port;
+  c.find_user = [&ctx](const std::string& name) { return find_user(ctx, name); };
+  c.settings_for = [&ctx, peer](const std::string& name, const std::vector<std::string>& groups) {
+    return settings_for_user(ctx, name, groups, peer);
+  };
+  return c;
+}
+
+}  // namespace
+
+ServerCore::ServerCore(const ServerContext& ctx, PeerInfo peer)
+    : ctx_(ctx),
+      peer_(std::move(peer)),
+      transport_(transport_config(ctx, ctx.settings)),
+      userauth_(transport_, userauth_config(ctx, peer_),
+                [this](auth::AuthResult r) { on_authenticated(std::move(r)); }) {
+  transport_.set_handler(this);
+}
+
+ServerCore::~ServerCore() = default;
 
 void ServerCore::start(Clock::time_point now) {
-  if (config_.login_grace_seconds > 0) {
-    grace_deadline_ = now + std::chrono::seconds(config_.login_grace_seconds);
+  if (ctx_.settings.login_grace_time > 0) {
+    grace_deadline_ = now + std::chrono::seconds(ctx_.settings.login_grace_time);
   }
-  transport_.start();
+  transport_.start(now);
+  rekey_deadline_ = transport_.on_timer(now);
+}
+
+void ServerCore::on_message(wire::ByteView payload) {
+  if (!user_) return userauth_.on_message(payload);
+  throw transport::ProtocolError(transport::DisconnectReason::kServiceNotAvailable,
+                                 "connection protocol not available");
+}
+
+void ServerCore::on_authenticated(auth::AuthResult result) {
+  grace_deadline_ = Clock::time_point::max();
+  // Confine before anything else is served; failure ends the connection.
+  confined_ = confine(result.user, result.settings);
+  log::verbose("User {} confined to {}{}", result.user.name, confined_->host_root,
+               confined_->chrooted ? " (chroot)" : "");
+  user_ = std::move(result);
 }
 
 void ServerCore::on_input(wire::ByteView in, Clock::time_point now) {
   if (finished_) return;
   try {
     transport_.feed(in, now);
-    if (transport_.authenticated()) grace_deadline_ = Clock::time_point::max();
     if (transport_.closed()) finished_ = true;
   } catch (const transport::ProtocolError& e) {
     end(e.reason(), e.what());
   } catch (const wire::DecodeError& e) {
     // A message that does not decode is a protocol error (RFC 4253 section 11.1).
     end(transport::DisconnectReason::kProtocolError, e.what());
+  } catch (const std::runtime_error& e) {
+    // Anything else (confinement failed, a resource limit) ends this connection only.
+    log::error("{} port {}: {}", peer_.address, peer_.port, e.what());
+    end(transport::DisconnectReason::kByApplication, "internal error");
   }
 }
 
 void ServerCore::on_input_closed() {
-  if (!finished_) {
-    log::verbose("Connection closed by {} port {}", config_.peer.address, config_.peer.port);
-  }
+  if (!finished_) log::verbose("Connection closed by {} port {}", peer_.address, peer_.port);
   finished_ = true;
 }
 
@@ -45,21 +88,21 @@ bool ServerCore::input_paused() const { return transport_.output_backlogged(); }
 bool ServerCore::finished() const { return finished_; }
 
 Clock::time_point ServerCore::next_deadline() const {
-  return finished_ ? Clock::time_point::max() : grace_deadline_;
+  return finished_ ? Clock::time_point::max() : std::min(grace_deadline_, rekey_deadline_);
 }
 
 void ServerCore::on_timer(Clock::time_point now) {
-  if (now >= grace_deadline_ && !finished_) {
+  if (finished_) return;
+  if (now >= rekey_deadline_) rekey_deadline_ = transport_.on_timer(now);
+  if (now >= grace_deadline_) {
     grace_deadline_ = Clock::time_point::max();
-    log::info("Timeout before authentication for {} port {}", config_.peer.address,
-              config_.peer.port);
+    log::info("Timeout before authentication for {} port {}", peer_.address, peer_.port);
     end(transport::DisconnectReason::kByApplication, "login grace time exceeded");
   }
 }
 
 void ServerCore::end(transport::DisconnectReason reason, const std::string& why) {
-  log::info("Disconnecting {} port {}: {}", config_.peer.address, config_.peer.port,
-            log::sanitize(why));
+  log::info("Disconnecting {} port {}: {}", peer_.address, peer_.port, log::sanitize(why));
   transport_.disconnect(reason, why);
   finished_ = true;
 }

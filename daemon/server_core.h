@@ -1,25 +1,25 @@
-// The ConnectionCore of a wharfd connection child: the SSH server stack for one client, with
-// the connection's one catch site for protocol errors and its LoginGraceTime.
+// The ConnectionCore of a wharfd connection child: the SSH server stack for one client
+// (transport, then user authentication, then confinement and the connection protocol), with the
+// connection's one catch site for protocol errors and its LoginGraceTime.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "auth/userauth/userauth.h"
+#include "daemon/confine.h"
 #include "daemon/connection_core.h"
 #include "daemon/listener.h"
+#include "daemon/server_context.h"
 #include "transport/server_transport.h"
 
 namespace wharf::daemon {
 
-struct ServerCoreConfig {
-  PeerInfo peer;
-  int login_grace_seconds = 120;  // 0: none
-  transport::ServerTransportConfig transport;
-};
-
-class ServerCore : public ConnectionCore {
+class ServerCore : public ConnectionCore, private transport::ServiceHandler {
  public:
-  explicit ServerCore(ServerCoreConfig config);
+  ServerCore(const ServerContext& ctx, PeerInfo peer);
+  ~ServerCore() override;
 
   void start(Clock::time_point now) override;
   void on_input(wire::ByteView in, Clock::time_point now) override;
@@ -32,12 +32,20 @@ class ServerCore : public ConnectionCore {
   void on_timer(Clock::time_point now) override;
 
  private:
+  // transport::ServiceHandler: user authentication first, the connection protocol after.
+  void on_message(wire::ByteView payload) override;
+  void on_authenticated(auth::AuthResult result);
   // Ends the connection: a DISCONNECT if the transport can still send one, then close.
   void end(transport::DisconnectReason reason, const std::string& why);
 
-  ServerCoreConfig config_;
+  const ServerContext& ctx_;
+  PeerInfo peer_;
   transport::ServerTransport transport_;
+  auth::UserAuth userauth_;
+  std::optional<auth::AuthResult> user_;
+  std::optional<Confined> confined_;
   Clock::time_point grace_deadline_ = Clock::time_point::max();
+  Clock::time_point rekey_deadline_ = Clock::time_point::max();
   bool finished_ = false;
 };
 

@@ -1,0 +1,206 @@
+#include "auth/userauth/userauth.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "auth/access_policy.h"
+#include "auth/virtual_users.h"
+#include "log/log.h"
+#include "transport/messages.h"
+
+namespace wharf::auth {
+
+namespace {
+
+namespace msg = transport::msg;
+using transport::DisconnectReason;
+using transport::ProtocolError;
+
+std::vector<std::string> split_commas(std::string_view s) {
+  std::vector<std::string> out;
+  size_t begin = 0;
+  while (begin <= s.size()) {
+    size_t comma = s.find(',', begin);
+    if (comma == std::string_view::npos) comma = s.size();
+    if (comma > begin) out.emplace_back(s.substr(begin, comma - begin));
+    begin = comma + 1;
+  }
+  return out;
+}
+
+PermitRootLogin to_policy(conf::PermitRootLogin p) {
+  switch (p) {
+    case conf::PermitRootLogin::kYes:
+      return PermitRootLogin::kYes;
+    case conf::PermitRootLogin::kNo:
+      return PermitRootLogin::kNo;
+    case conf::PermitRootLogin::kForcedCommandsOnly:
+      return PermitRootLogin::kForcedCommandsOnly;
+    case conf::PermitRootLogin::kProhibitPassword:
+      break;
+  }
+  return PermitRootLogin::kProhibitPassword;
+}
+
+bool contains(const std::vector<std::string>& v, std::string_view s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+}  // namespace
+
+UserAuth::UserAuth(transport::ServerTransport& transport, UserAuthConfig config,
+                   std::function<void(AuthResult)> on_success)
+    : transport_(transport), config_(std::move(config)), on_success_(std::move(on_success)) {}
+
+void UserAuth::on_message(wire::ByteView payload) {
+  if (finished_) return;  // RFC 4252 section 5.1: requests after success are ignored
+  if (++requests_ > kMaxAuthRequests) {
+    throw ProtocolError(DisconnectReason::kNoMoreAuthMethodsAvailable,
+                        "too many authentication requests");
+  }
+  wire::Reader r(payload.subspan(1));
+  // Names are validated after reading so that odd names take the unknown-user path.
+  std::string name(wire::as_text(r.string("user name", wire::kMaxPacket)));
+  std::string_view service = r.text("service name", 64);
+  std::string method(r.text("method name", 64));
+  if (!started_) {
+    begin(name, service);
+  } else if (name != user_name_ || service != "ssh-connection") {
+    throw ProtocolError(DisconnectReason::kProtocolError,
+                        "user or service changed during authentication");
+  }
+  Outcome outcome = Outcome::kFailure;
+  bool replied = false;
+  if (method == "none") {
+    r.expect_end("none request");
+    outcome = Outcome::kNoCount;
+  } else if (method == "publickey" && method_enabled(method)) {
+    outcome = try_publickey(r, replied);
+  } else if (method == "password" && method_enabled(method)) {
+    outcome = try_password(r);
+  }
+  switch (outcome) {
+    case Outcome::kPkOk:
+      return;
+    case Outcome::kSuccess:
+      if (satisfies_required(method)) return succeed(method);
+      done_methods_.insert(method);
+      log_attempt(true, method, "partial");
+      return send_failure(true);
+    case Outcome::kFailure:
+      log_attempt(false, method, "");
+      if (++failures_ >= static_cast<size_t>(settings_.max_auth_tries)) {
+        log::info("Too many authentication failures for {}{} from {} port {}",
+                  user_ ? "" : "invalid user ", log::sanitize(user_name_), config_.client_address,
+                  config_.client_port);
+        throw ProtocolError(DisconnectReason::kNoMoreAuthMethodsAvailable,
+                            "Too many authentication failures");
+      }
+      return send_failure(false);
+    case Outcome::kNoCount:
+      return send_failure(false);
+  }
+}
+
+void UserAuth::begin(const std::string& name, std::string_view service) {
+  if (service != "ssh-connection") {
+    throw ProtocolError(DisconnectReason::kServiceNotAvailable, "unknown service");
+  }
+  started_ = true;
+  user_name_ = name;
+  if (valid_user_name(name)) user_ = config_.find_user(name);
+  settings_ = config_.settings_for(name, user_ ? user_->group_names : std::vector<std::string>{});
+  if (!user_) {
+    log::info("Invalid user {} from {} port {}", log::sanitize(name), config_.client_address,
+              config_.client_port);
+    return;
+  }
+  AccessPolicy policy{settings_.allow_users, settings_.deny_users, settings_.allow_groups,
+                      settings_.deny_groups, to_policy(settings_.permit_root_login)};
+  AccessDecision access = check_account(policy, *user_, config_.client_address);
+  account_allowed_ = access.allowed;
+  if (!access.allowed) {
+    log::info("User {} from {} not allowed: {}", log::sanitize(name), config_.client_address,
+              access.reason);
+  }
+}
+
+bool UserAuth::account_usable(std::string_view method, bool forced_command) const {
+  if (!account_allowed_) return false;
+  AccessPolicy policy;
+  policy.permit_root_login = to_policy(settings_.permit_root_login);
+  AuthMethod m = method == "password" ? AuthMethod::kPassword : AuthMethod::kPublicKey;
+  AccessDecision root = check_root_login(policy, *user_, m, forced_command);
+  if (!root.allowed)
+    log::info("ROOT LOGIN REFUSED FROM {}: {}", config_.client_address, root.reason);
+  return root.allowed;
+}
+
+std::vector<std::string> UserAuth::methods_that_can_continue() const {
+  std::vector<std::string> enabled;
+  if (settings_.pubkey_authentication) enabled.emplace_back("publickey");
+  if (settings_.password_authentication) enabled.emplace_back("password");
+  if (settings_.authentication_methods.empty() ||
+      contains(settings_.authentication_methods, "any")) {
+    return enabled;
+  }
+  std::vector<std::string> out;
+  for (const auto& list : settings_.authentication_methods) {
+    std::vector<std::string> methods = split_commas(list);
+    bool on_path = std::all_of(done_methods_.begin(), done_methods_.end(),
+                               [&](const std::string& d) { return contains(methods, d); });
+    for (const auto& m : methods) {
+      if (on_path && !done_methods_.count(m) && contains(enabled, m) && !contains(out, m)) {
+        out.push_back(m);
+      }
+    }
+  }
+  return out;
+}
+
+bool UserAuth::method_enabled(std::string_view method) const {
+  return contains(methods_that_can_continue(), method);
+}
+
+bool UserAuth::satisfies_required(std::string_view method) const {
+  if (settings_.authentication_methods.empty() ||
+      contains(settings_.authentication_methods, "any")) {
+    return true;
+  }
+  for (const auto& list : settings_.authentication_methods) {
+    std::vector<std::string> methods = split_commas(list);
+    bool all = std::all_of(methods.begin(), methods.end(), [&](const std::string& m) {
+      return m == method || done_methods_.count(m);
+    });
+    if (all) return true;
+  }
+  return false;
+}
+
+void UserAuth::send_failure(bool partial) {
+  wire::Writer w;
+  w.u8(msg::kUserauthFailure).name_list(methods_that_can_continue()).boolean(partial);
+  transport_.send(w.bytes());
+}
+
+void UserAuth::succeed(const std::string& method) {
+  const uint8_t success = msg::kUserauthSuccess;
+  transport_.send(wire::ByteView(&success, 1));
+  transport_.set_authenticated();
+  finished_ = true;
+  log_attempt(true, method, "");
+  on_success_(AuthResult{*user_, settings_, method, key_decision_});
+}
+
+void UserAuth::log_attempt(bool accepted, std::string_view method,
+                           const std::string& detail) const {
+  std::string key =
+      method == "publickey" && !key_description_.empty() ? ": " + key_description_ : std::string();
+  log::info("{} {} for {}{} from {} port {} ssh2{}{}", accepted ? "Accepted" : "Failed",
+            log::sanitize(method), user_ ? "" : "invalid user ", log::sanitize(user_name_),
+            config_.client_address, config_.client_port, key,
+            detail.empty() ? "" : " (" + detail + ")");
+}
+
+}  // namespace wharf::auth

@@ -1,0 +1,109 @@
+#include "daemon/confine.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "auth/tokens.h"
+#include "log/log.h"
+
+namespace wharf::daemon {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& what) {
+  throw std::runtime_error(what + ": " + std::strerror(errno));
+}
+
+// The ids the session runs as when the daemon is root. A virtual user without ids runs as the
+// owner of its root directory, or as nobody when root owns it: never as root.
+void target_ids(const auth::User& user, int root_fd, uid_t& uid, gid_t& gid) {
+  if (user.has_ids) {
+    uid = user.uid;
+    gid = user.gid;
+    return;
+  }
+  struct stat st {};
+  if (fstat(root_fd, &st) != 0) fail("fstat root");
+  uid = st.st_uid != 0 ? st.st_uid : 65534;
+  gid = st.st_uid != 0 ? st.st_gid : 65534;
+}
+
+void drop_privileges(const auth::User& user, uid_t uid, gid_t gid) {
+  std::vector<gid_t> groups = user.has_ids ? user.groups : std::vector<gid_t>{gid};
+  if (setgroups(groups.size(), groups.data()) != 0) fail("setgroups");
+  if (setresgid(gid, gid, gid) != 0) fail("setresgid");
+  if (setresuid(uid, uid, uid) != 0) fail("setresuid");
+  // Permanently: getting root back must be impossible.
+  if (uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
+    throw std::runtime_error("privileges could be regained after dropping them");
+  }
+}
+
+}  // namespace
+
+std::string user_root_path(const auth::User& user, const conf::Settings& settings) {
+  if (settings.chroot_directory.empty() || settings.chroot_directory == "none") return user.home;
+  auth::Expansion e = auth::expand_tokens(settings.chroot_directory, user);
+  if (!e.value) throw std::runtime_error("ChrootDirectory: " + e.error);
+  return *e.value;
+}
+
+fs::Policy policy_for(const auth::User& user, const conf::Settings& s,
+                      const std::string& host_root) {
+  fs::Policy p;
+  p.read_only = s.sftp_read_only;
+  p.drop_box = s.drop_box;
+  p.atomic_uploads = conf::atomic_uploads_enabled(s);
+  if (s.sftp_umask) p.umask = static_cast<mode_t>(*s.sftp_umask);
+  if (s.sftp_force_file_mode) p.file_mode = static_cast<mode_t>(*s.sftp_force_file_mode);
+  if (s.sftp_force_directory_mode) p.dir_mode = static_cast<mode_t>(*s.sftp_force_directory_mode);
+  p.allowed_requests = s.sftp_allowed_requests;
+  p.denied_requests = s.sftp_denied_requests;
+  // "~" is the home directory when it lies inside the root, else the root itself.
+  std::string home = user.home;
+  if (home.size() > host_root.size() && home.compare(0, host_root.size(), host_root) == 0 &&
+      (host_root == "/" || home[host_root.size()] == '/')) {
+    p.home = host_root == "/" ? home : home.substr(host_root.size());
+  } else {
+    p.home = "/";
+  }
+  return p;
+}
+
+Confined confine(const auth::User& user, const conf::Settings& settings) {
+  Confined out;
+  out.host_root = user_root_path(user, settings);
+  fs::Policy policy = policy_for(user, settings, out.host_root);
+  std::string session_root = out.host_root;
+  if (geteuid() == 0) {
+    int fd = ::open(out.host_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) fail("open root " + out.host_root);
+    uid_t uid;
+    gid_t gid;
+    target_ids(user, fd, uid, gid);
+    if (fchdir(fd) != 0 || chroot(".") != 0 || chdir("/") != 0) {
+      close(fd);
+      fail("chroot " + out.host_root);
+    }
+    close(fd);
+    drop_privileges(user, uid, gid);
+    out.chrooted = true;
+    session_root = "/";
+    log::debug("chrooted to {} as uid {} gid {}", out.host_root, uid, gid);
+  }
+  auto root = fs::Root::open(session_root, policy);
+  if (!root) {
+    errno = root.error();
+    fail("open root " + out.host_root);
+  }
+  out.root = std::move(*root);
+  return out;
+}
+
+}  // namespace wharf::daemon
