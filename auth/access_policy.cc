@@ -30,7 +30,7 @@ AccessDecision deny(std::string reason) { return {false, std::move(reason)}; }
 
 AccessDecision check_account(const AccessPolicy& policy, const User& user,
                              std::string_view client_address) {
-  if (user.locked) return deny("account is locked");
+  if (user.expired) return deny("account has expired");
   const std::string addr = conf::unmap_ipv4_mapped(client_address);
   for (const std::string& e : policy.deny_users) {
     const int m = match_user(user.name, addr, e);

@@ -32,7 +32,7 @@ struct AccessDecision {
   std::string reason;  // why not (for the log)
 };
 
-// Checks an account against the Allow/Deny lists (and refuses locked system accounts), for a
+// Checks an account against the Allow/Deny lists (and refuses expired system accounts), for a
 // connection from `client_address` (IPv4-mapped IPv6 is unmapped first).
 AccessDecision check_account(const AccessPolicy& policy, const User& user,
                              std::string_view client_address);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <ctime>
 
 namespace wharf::auth {
 namespace {
@@ -45,7 +46,8 @@ std::vector<gid_t> groups_of(const char* name, gid_t primary) {
   return gids;
 }
 
-// Shadow: locked ("!" prefix, as sshd's LOCKED_PASSWD_PREFIX on Linux) and usable password.
+// Shadow: locked ("!" prefix, sshd's LOCKED_PASSWD_PREFIX on Linux), expired (sp_expire, in
+// days since the epoch, is today or earlier, as pam_unix), usable password.
 void read_shadow(User& u) {
   struct spwd sp;
   std::vector<char> buf;
@@ -53,7 +55,10 @@ void read_shadow(User& u) {
       lookup_r([&](struct spwd* e, char* b, size_t n,
                    struct spwd** r) { return ::getspnam_r(u.name.c_str(), e, b, n, r); },
                sp, buf);
-  if (!found || sp.sp_pwdp == nullptr) return;
+  if (!found) return;
+  const long today = static_cast<long>(::time(nullptr) / 86400);
+  u.expired = sp.sp_expire >= 0 && today >= sp.sp_expire;  // -1: no expiry date
+  if (sp.sp_pwdp == nullptr) return;
   const std::string_view hash = sp.sp_pwdp;
   u.locked = hash.starts_with("!");
   u.has_password_hash = !hash.empty() && hash[0] == '$' && !u.locked;

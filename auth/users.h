@@ -25,7 +25,14 @@ struct User {
   bool is_virtual = false;
   bool has_password_hash = false;  // a password login is possible at all
   std::string password_hash;       // virtual users only (system users: read from shadow)
-  bool locked = false;             // system account locked ("!" in shadow; known when root)
+  // From the shadow entry (known only when running as root):
+  // - locked: password locked ("!" prefix, passwd -l / usermod -L, and useradd's default).
+  //   Password logins fail; key logins stay possible, as with Debian's sshd (UsePAM yes),
+  //   where pam_unix does not refuse them either.
+  // - expired: the account's expiry date (shadow field 8, usermod -e) has passed; every login
+  //   is refused (pam_unix account management; sshd auth_shadow_acctexpired).
+  bool locked = false;
+  bool expired = false;
 
   // The account is root (uid 0 with ids that apply).
   bool is_root() const { return has_ids && uid == 0; }
@@ -37,7 +44,7 @@ inline constexpr size_t kMaxGroups = 65536;
 
 // Looks a system account up with getpwnam_r and getgrouplist (groups resolved to names with
 // getgrgid_r). When running as root, also reads the shadow entry to learn whether the account
-// is locked and whether it has a usable password. nullopt if there is no such account.
+// is locked or expired and whether it has a usable password. nullopt if there is no such account.
 std::optional<User> lookup_system_user(const std::string& name);
 
 // The names of the groups with the given ids (ids without a group entry are left out).

@@ -113,12 +113,15 @@ TEST(AccessPolicy, UsersAndGroupsCombine) {
   EXPECT_FALSE(allowed(p, kBob));  // listed user, but not in an allowed group
 }
 
-TEST(AccessPolicy, LockedAccount) {
-  User locked = kAlice;
-  locked.locked = true;
-  const AccessDecision d = check_account(AccessPolicy{}, locked, "");
+TEST(AccessPolicy, ExpiredAccountIsRefusedLockedPasswordIsNot) {
+  User expired = kAlice;
+  expired.expired = true;
+  const AccessDecision d = check_account(AccessPolicy{}, expired, "");
   EXPECT_FALSE(d.allowed);
-  EXPECT_EQ(d.reason, "account is locked");
+  EXPECT_EQ(d.reason, "account has expired");
+  User locked = kAlice;  // "!" password: only password logins fail (see passwords_test)
+  locked.locked = true;
+  EXPECT_TRUE(check_account(AccessPolicy{}, locked, "").allowed);
 }
 
 TEST(PermitRootLogin, Modes) {
