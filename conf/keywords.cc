@@ -338,6 +338,7 @@ struct ChrootC {
 
 struct ForceCommandC {  // the raw rest of the line, as sshd keeps it
   static std::string parse(const ConfigLine& l) {
+    if (l.args.size() == 1 && l.args[0].empty()) throw ConfigError(l.keyword + ": empty command");
     return l.args.size() == 1 && is_none(l.args[0]) ? "" : l.raw;
   }
   static std::string dump(const std::string& v) { return v.empty() ? "none" : v; }
