@@ -7,6 +7,8 @@
 //   account, shadow unreadable, over-long password), one dummy evaluation of the same kind of
 //   function runs instead, so the reply comes after the same kind of delay. The dummy Argon2id
 //   uses the parameters wharf-passwd writes; the dummy crypt uses the system's default method.
+//   A real hash costs what its own parameters say (a bcrypt hash of work factor 12 takes ~0.8 s
+//   here against ~0.08 s for the Argon2id default), so keep one kind of hash per users file.
 // Passwords are never copied except into Botan secure buffers (wiped), and never logged.
 #pragma once
 
