@@ -32,6 +32,8 @@ AesCtrStream::AesCtrStream(const KeyMaterial& keys) {
 }
 
 void AesCtrStream::apply(uint8_t* data, size_t len) {
+  // The decoder only opens block-aligned packets; anything else would desynchronise peek().
+  if (len % kBlock != 0) throw std::logic_error("aes-ctr: packet not block aligned");
   ctr_->cipher1(data, len);
   // Add len / 16 to the 128-bit big-endian counter.
   uint64_t add = len / kBlock;
