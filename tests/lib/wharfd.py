@@ -58,7 +58,9 @@ class Wharfd:
             with open(path, "w") as f:
                 f.write(self.config_text)
             cmd += ["-f", path]
-            if not any(o.lower().startswith("listenaddress") for o in self.overrides):
+            mentioned = "listenaddress" in self.config_text.lower() or any(
+                o.lower().startswith("listenaddress") for o in self.overrides)
+            if not mentioned:
                 cmd += ["-o", "ListenAddress=127.0.0.1"]
         for o in self.overrides:
             cmd += ["-o", o]

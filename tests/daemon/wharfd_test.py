@@ -1,0 +1,193 @@
+#!/usr/bin/python3
+"""wharfd as a process (issue 2): identification seen by OpenSSH, configuration checking and
+dumping, inetd mode behind ProxyCommand, IPv4 and IPv6 listeners, clean stop, bad banners."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/lib"))
+import wharfd  # noqa: E402
+import wharftest  # noqa: E402
+
+STATE = None  # one state directory (and so one set of host keys) for the module
+
+
+def setUpModule():
+    global STATE
+    STATE = wharfd.make_state_dir()
+
+
+def tearDownModule():
+    import shutil
+    shutil.rmtree(STATE, ignore_errors=True)
+
+
+def run_wharfd(*args, timeout=30):
+    return subprocess.run([wharfd.wharfd_binary(), *args], capture_output=True, text=True,
+                          timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def write_config(name, text):
+    path = os.path.join(wharftest.tmpdir(), name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+class Identification(unittest.TestCase):
+    def test_ssh_vvv_sees_wharf_identification(self):
+        with wharfd.Wharfd(state_dir=STATE) as server:
+            r = server.ssh("true", extra=["-vvv"])
+        self.assertIn("Remote protocol version 2.0, remote software version Wharf_", r.stderr)
+        self.assertNotEqual(r.returncode, 0)  # nobody may log in without a key
+
+    def test_old_protocol_version_gets_clear_refusal(self):
+        with wharfd.Wharfd(state_dir=STATE) as server:
+            with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+                s.sendall(b"SSH-1.5-OldClient\r\n")
+                data = read_until_eof(s)
+        self.assertTrue(data.startswith(b"SSH-2.0-Wharf_"), data[:40])
+        self.assertIn(b"protocol version 1.5 is not supported", data)
+
+    def test_overlong_identification_line_is_refused(self):
+        with wharfd.Wharfd(state_dir=STATE) as server:
+            with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+                s.sendall(b"SSH-2.0-" + b"a" * 400 + b"\r\n")
+                data = read_until_eof(s)
+        self.assertIn(b"longer than 255 bytes", data)
+
+    def test_listener_survives_many_bad_clients(self):
+        with wharfd.Wharfd(state_dir=STATE) as server:
+            for payload in [b"", b"GET / HTTP/1.0\r\n\r\n", b"\x00" * 100, b"SSH-2.0-x\r\n\xff" * 3]:
+                with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+                    s.sendall(payload)
+                    s.shutdown(socket.SHUT_WR)
+                    read_until_eof(s)
+            r = server.ssh("true", extra=["-v"])
+        self.assertIn("remote software version Wharf_", r.stderr)
+
+
+def read_until_eof(sock, limit=1 << 20, timeout=15.0):
+    sock.settimeout(timeout)
+    chunks = []
+    total = 0
+    while total < limit:
+        try:
+            b = sock.recv(65536)
+        except (ConnectionResetError, socket.timeout):
+            break
+        if not b:
+            break
+        chunks.append(b)
+        total += len(b)
+    return b"".join(chunks)
+
+
+class Configuration(unittest.TestCase):
+    def test_check_good_configuration(self):
+        path = write_config("good_config", "Port 2222\nListenAddress 127.0.0.1\nLogLevel VERBOSE\n")
+        r = run_wharfd("-t", "-f", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_bad_line_names_file_and_line_and_refuses_to_start(self):
+        path = write_config("bad_config", "Port 2222\n# comment\nNoSuchKeyword yes\n")
+        r = run_wharfd("-t", "-f", path)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(f"{path}:3:", r.stderr)
+        r = run_wharfd("-f", path, "-o", f"StateDirectory={STATE}")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(f"{path}:3:", r.stderr)
+
+    def test_bad_value_names_line(self):
+        path = write_config("bad_value", "Port 2222\n\nPort seventy\n")
+        r = run_wharfd("-t", "-f", path)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(f"{path}:3:", r.stderr)
+
+    def test_dump_shows_effective_values_and_overrides(self):
+        r = run_wharfd("-T", "-o", "LoginGraceTime=2m", "-p", "2345")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertIn("port 2345", lines)
+        self.assertIn("logingracetime 120", lines)
+        self.assertIn("listenaddress 127.0.0.1", " ".join(lines))
+
+    def test_dump_for_a_connection_applies_match(self):
+        path = write_config("match_config",
+                            "Port 2222\nMatch User alice Address 10.0.0.0/8\n  SftpReadOnly yes\n")
+        r = run_wharfd("-T", "-f", path, "-C", "user=alice,addr=10.1.2.3")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("sftpreadonly yes", r.stdout.splitlines())
+        r = run_wharfd("-T", "-f", path, "-C", "user=alice,addr=192.0.2.1")
+        self.assertIn("sftpreadonly no", r.stdout.splitlines())
+
+    def test_bad_command_line(self):
+        r = run_wharfd("-p", "notaport")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("usage:", r.stderr)
+
+
+class Process(unittest.TestCase):
+    def test_inetd_mode_behind_proxycommand(self):
+        proxy = f"{wharfd.wharfd_binary()} -i -o StateDirectory={STATE}"
+        r = subprocess.run(["ssh", "-v", *wharfd.SSH_OPTS, "-o", f"ProxyCommand={proxy}",
+                            "nobody@wharf-inetd", "true"],
+                           capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        self.assertIn("remote software version Wharf_", r.stderr)
+        self.assertIn("Authentications that can continue: publickey", r.stderr)
+
+    def test_sigterm_stops_cleanly_and_frees_the_port(self):
+        server = wharfd.Wharfd(state_dir=STATE).start()
+        server.proc.send_signal(signal.SIGTERM)
+        self.assertEqual(server.proc.wait(timeout=10), 0)
+        with self.assertRaises(OSError):
+            socket.create_connection(("127.0.0.1", server.port), timeout=2).close()
+        self.assertIn("terminating", server.read_log())
+        server.stop()
+
+    def test_listens_on_ipv4_and_ipv6(self):
+        if not socket.has_ipv6:
+            self.skipTest("no IPv6 on this machine")
+        try:
+            probe = socket.socket(socket.AF_INET6)
+            probe.bind(("::1", 0))
+            probe.close()
+        except OSError:
+            self.skipTest("no ::1 on this machine")
+        server = wharfd.Wharfd(state_dir=STATE, config_text="ListenAddress 127.0.0.1\n"
+                               "ListenAddress ::1\n")
+        with server:
+            for host in ("127.0.0.1", "::1"):
+                with socket.create_connection((host, server.port), timeout=10) as s:
+                    s.settimeout(10)
+                    self.assertTrue(s.recv(64).startswith(b"SSH-2.0-Wharf_"), host)
+
+    def test_many_connections_at_once_each_get_a_child(self):
+        with wharfd.Wharfd(state_dir=STATE) as server:
+            procs = [subprocess.Popen(["ssh", "-v", "-p", str(server.port), *wharfd.SSH_OPTS,
+                                       "nobody@127.0.0.1", "true"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                      stdin=subprocess.DEVNULL, text=True)
+                     for _ in range(8)]
+            outputs = [p.communicate(timeout=60)[1] for p in procs]
+        for out in outputs:
+            self.assertIn("Authentications that can continue", out)
+
+    def test_login_grace_time_cuts_a_silent_client(self):
+        with wharfd.Wharfd(state_dir=STATE, overrides=["LoginGraceTime=2"]) as server:
+            with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+                start = time.monotonic()
+                data = read_until_eof(s, timeout=20)
+                took = time.monotonic() - start
+        self.assertTrue(data.startswith(b"SSH-2.0-Wharf_"))
+        self.assertGreater(took, 1.5)
+        self.assertLess(took, 10)
+
+
+if __name__ == "__main__":
+    wharftest.main()
