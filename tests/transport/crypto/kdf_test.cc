@@ -41,6 +41,28 @@ TEST(Kdf, NistCavsSha1Vector) {
   }
 }
 
+// The first SHA-256 COUNT of the same CAVS file (shared secret 1024 bits).
+TEST(Kdf, NistCavsSha256Vector) {
+  const auto k = unhex(
+      "0000008100875c551cef526a4a8be1a7df27e9ed354bac9afb71f53dbae905679d14f9faf2469c53457cf80a"
+      "366be278965ba6255276ca2d9f4a97d271f71e50d8a9ec46253a6a906ac2c5e4f48b27a63ce08d80390a492a"
+      "a43bad9d882ccac23dac88bcada4b4d426a362083dab6569c54c224dd2d87643aa227693e141ad1630ce1314"
+      "4e");
+  const auto h = unhex("0e683fc8a9ed7c2ff02def23b2745ebc99b267daa86a4aa7697239088253f642");
+  const std::pair<char, std::string> cases[] = {
+      {'A', "41ff2ead1683f1e6"},
+      {'B', "e619ecfd9edb50cd"},
+      {'C', "4a6314d2f7511bf88fad39fb6892f3f218cafd530e72fe43"},
+      {'D', "084c15fb7f99c65ff134eeb407cee5d540c341dea45a42a5"},
+      {'E', "41ec5a94fecce7707ea156a6ad29239a891621adacbedb8be70675008d6f9274"},
+      {'F', "47d3c20aba60981e47b30533623613ff1cacbcf1642fb4ad86ee712f2aed9af8"},
+  };
+  for (const auto& [letter, expected] : cases) {
+    const auto got = derive_key("SHA-256", k, h, letter, h, expected.size() / 2);
+    EXPECT_EQ(hex(got.data(), got.size()), expected) << letter;
+  }
+}
+
 // The same definition computed step by step in the test with Botan's SHA-256 directly.
 std::vector<uint8_t> reference(const std::vector<uint8_t>& k, const std::vector<uint8_t>& h,
                                char letter, const std::vector<uint8_t>& sid, size_t n) {
