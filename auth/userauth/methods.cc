@@ -44,8 +44,9 @@ KeyMatch find_authorized(const User& user, const conf::Settings& settings,
       log::debug("{}:{}: key matches", *path.value, m.entry->line_number);
       return m;
     }
-    if (m.entry != nullptr)
-      log::info("{}:{}: {}", *path.value, m.entry->line_number, m.decision.reason);
+    // match_key sets `entry` only for a line that allows the login; a refusing line leaves
+    // its reason ("line N: why") for the log.
+    if (!m.decision.reason.empty()) log::info("{}: {}", *path.value, m.decision.reason);
   }
   return {};
 }
