@@ -49,7 +49,8 @@ class PacketEncoder {
   // Seals the first `payload_len` bytes written into begin_packet()'s room.
   void end_packet(size_t payload_len);
 
-  // Sealed bytes not yet handed to the socket, and how to drop those that were.
+  // Sealed bytes not yet handed to the socket (the view is valid until the next encode() or
+  // begin_packet()), and how to drop those that were sent.
   wire::ByteView pending() const { return {out_.data() + sent_, out_.size() - sent_}; }
   void consume(size_t n);
 
