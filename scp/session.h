@@ -1,0 +1,85 @@
+// wharf::scp::Session — the shape every SCP core shares with sftp::Server: no I/O of its own.
+//
+// The connection layer (or wharf-scp-local on stdio) pushes the client's bytes in with feed(),
+// reports the client's EOF with feed_eof(), and drains output() / consume() in pieces of any size.
+// A caller with a bounded window stops feeding while output_backed_up(). Once finished(), no more
+// input is read and no more output is produced: drain output(), then report exit_status()
+// (the "exit-status" channel request, RFC 4254 section 6.10) and close.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "fs/root.h"
+#include "scp/command.h"
+#include "transport/wire.h"
+
+namespace wharf::scp {
+
+// Output kept before the source stops producing data, and the level it refills below.
+inline constexpr size_t kOutputHighWater = 1u << 20;
+inline constexpr size_t kOutputLowWater = 256u << 10;
+// File data is read and written in pieces of this size.
+inline constexpr size_t kDataChunk = 256u << 10;
+
+// A byte queue: append at the end, take from the front, grown rarely and never zero-filled
+// again, compacted only when the front has room.
+class OutBuffer {
+ public:
+  wire::ByteView view() const { return {buf_.data() + begin_, end_ - begin_}; }
+  size_t size() const { return end_ - begin_; }
+  void append(std::string_view s);
+  // Room for `n` bytes at the end; commit() what was filled.
+  uint8_t* tail(size_t n);
+  void commit(size_t n) { end_ += n; }
+  void consume(size_t n);
+
+ private:
+  wire::Bytes buf_;
+  size_t begin_ = 0;
+  size_t end_ = 0;
+};
+
+class Session {
+ public:
+  virtual ~Session() = default;
+
+  virtual void feed(wire::ByteView in) = 0;
+  virtual void feed_eof() = 0;
+
+  wire::ByteView output() const { return out_.view(); }
+  size_t output_size() const { return out_.size(); }
+  void consume(size_t n);
+  bool output_backed_up() const { return out_.size() >= kOutputHighWater; }
+
+  bool finished() const { return finished_; }
+  // 0 when every item was transferred, 1 otherwise (as OpenSSH's scp exits).
+  int exit_status() const { return exit_status_; }
+
+ protected:
+  // Called after the caller took output (the source produces more then).
+  virtual void on_drained() {}
+  void finish(int status) {
+    finished_ = true;
+    exit_status_ = status;
+  }
+
+  OutBuffer out_;
+
+ private:
+  bool finished_ = false;
+  int exit_status_ = 1;
+};
+
+// The client path of a command-line path: absolute as given, relative ones under the home.
+std::string client_path(const fs::Policy& policy, std::string_view path);
+// `dir` + "/" + `name`.
+std::string join_path(std::string_view dir, std::string_view name);
+// "<path>: <strerror(err)>", for error replies (client paths only, never host paths).
+std::string describe(std::string_view path, int err);
+
+// The sink (-t) or source (-f) for `cmd` over `root`.
+std::unique_ptr<Session> make_session(fs::Root& root, const Command& cmd);
+
+}  // namespace wharf::scp

@@ -1,0 +1,293 @@
+#include "scp/sink.h"
+
+#include <fcntl.h>
+#include <sys/random.h>
+
+#include <cstdio>
+#include <cstring>
+#include <utility>
+
+#include "fs/path.h"
+
+namespace wharf::scp {
+namespace {
+
+// A hidden name next to `path` for receiving it ("dir/.name.scp-<random>").
+std::string temp_path_for(const std::string& path) {
+  fs::SplitPath split = fs::split_path(path);
+  uint64_t nonce = 0;
+  if (::getrandom(&nonce, sizeof nonce, 0) != sizeof nonce)
+    nonce ^= reinterpret_cast<uintptr_t>(&split);
+  char suffix[32];
+  std::snprintf(suffix, sizeof suffix, ".scp-%016llx", static_cast<unsigned long long>(nonce));
+  std::string name = "." + split.name + suffix;
+  if (name.size() > 255) name = std::string(".scp-upload") + suffix;
+  return join_path(split.parent, name);
+}
+
+}  // namespace
+
+Sink::Sink(fs::Root& root, Command cmd) : root_(root), cmd_(std::move(cmd)) {
+  target_ = client_path(root_.policy(), cmd_.paths.at(0));
+  auto st = root_.stat(target_, /*follow=*/true);
+  target_is_dir_ = st.ok() && S_ISDIR(st->st_mode);
+  if (cmd_.target_is_dir && !target_is_dir_) {
+    // -d: several files are coming and must not overwrite each other (scp.c verifydir()).
+    out_.append(format_error(describe(cmd_.paths[0], st.ok() ? ENOTDIR : st.error())));
+    finish(1);
+    return;
+  }
+  reply_ok();  // ready for the first record
+}
+
+Sink::~Sink() { abort_upload(); }
+
+void Sink::reply_error(std::string_view message) {
+  ++errors_;
+  out_.append(format_error(message));
+}
+
+void Sink::protocol_error(std::string_view why) {
+  abort_upload();
+  out_.append(format_error(std::string("protocol error: ") + std::string(why), /*fatal=*/true));
+  finish(1);
+}
+
+std::string Sink::child_path(std::string_view name) const {
+  if (!levels_.empty()) return join_path(levels_.back().path, name);
+  return target_is_dir_ ? join_path(target_, name) : target_;
+}
+
+void Sink::feed(wire::ByteView in) {
+  while (!in.empty() && !finished()) {
+    switch (state_) {
+      case State::kRecord:
+        switch (line_.feed(in)) {
+          case LineReader::State::kNeedMore:
+            break;
+          case LineReader::State::kTooLong:
+            protocol_error("record line too long");
+            break;
+          case LineReader::State::kLine:
+            on_line(line_.line());
+            break;
+        }
+        break;
+      case State::kData:
+        take_data(in);
+        break;
+      case State::kStatus:
+        on_status(reply_.feed(in));
+        break;
+    }
+  }
+}
+
+void Sink::feed_eof() {
+  if (finished()) return;
+  if (state_ == State::kRecord && line_.empty() && levels_.empty()) {
+    finish(errors_ ? 1 : 0);
+    return;
+  }
+  abort_upload();  // the client went away mid-file, mid-line or inside a directory
+  finish(1);
+}
+
+void Sink::on_line(std::string_view line) {
+  auto parsed = parse_record(line);
+  if (auto* err = std::get_if<RecordError>(&parsed)) {
+    if (err->fatal) return protocol_error(err->message);
+    pending_times_.reset();
+    return reply_error(err->message);
+  }
+  const Record& rec = std::get<Record>(parsed);
+  switch (rec.type) {
+    case RecordType::kWarning:  // the source reports a problem and goes on; no reply
+      ++errors_;
+      return;
+    case RecordType::kFatal:
+      abort_upload();
+      return finish(1);
+    case RecordType::kTimes:
+      pending_times_ = Times{rec.mtime, rec.atime};
+      return reply_ok();
+    case RecordType::kFile:
+      return on_file(rec);
+    case RecordType::kDir:
+      return on_dir(rec);
+    case RecordType::kEnd:
+      return on_end();
+  }
+}
+
+void Sink::on_file(const Record& rec) {
+  std::optional<Times> times = std::exchange(pending_times_, std::nullopt);
+  std::string path = child_path(rec.name);
+  const fs::Policy& policy = root_.policy();
+  if (!policy.allows("open") || !policy.allows("write")) return reply_error(describe(path, EACCES));
+  if (auto st = root_.stat(path, true); st.ok() && S_ISDIR(st->st_mode)) {
+    return reply_error(describe(path, EISDIR));
+  }
+  up_ = Upload{};
+  up_.path = path;
+  up_.mode = rec.mode;
+  up_.times = cmd_.preserve ? times : std::nullopt;
+  up_.remaining = rec.size;
+  if (policy.atomic()) {
+    auto f = root_.open(path, O_WRONLY | O_CREAT | O_TRUNC, rec.mode);
+    if (!f) return reply_error(describe(path, f.error()));
+    up_.file.emplace(std::move(*f));
+  } else {
+    std::string temp = temp_path_for(path);
+    auto f = root_.open(temp, O_WRONLY | O_CREAT | O_EXCL, rec.mode);
+    if (!f) return reply_error(describe(path, f.error()));
+    up_.file.emplace(std::move(*f));
+    up_.temp_path = std::move(temp);
+  }
+  reply_ok();
+  state_ = up_.remaining == 0 ? State::kStatus : State::kData;
+}
+
+void Sink::take_data(wire::ByteView& in) {
+  size_t n = static_cast<size_t>(std::min<uint64_t>(up_.remaining, in.size()));
+  if (up_.error == 0) write_data(in.first(n));
+  in = in.subspan(n);
+  up_.remaining -= n;
+  if (up_.remaining == 0) {
+    flush_data();
+    state_ = State::kStatus;
+  }
+}
+
+// Large pieces go straight to pwrite; small ones (SSH channel packets) are gathered first.
+void Sink::write_data(wire::ByteView data) {
+  if (wbuf_.empty() && data.size() >= kDataChunk) {
+    if (auto s = up_.file->pwrite(data.data(), data.size(), up_.offset); !s) up_.error = s.error();
+    up_.offset += data.size();
+    return;
+  }
+  wbuf_.insert(wbuf_.end(), data.begin(), data.end());
+  if (wbuf_.size() >= kDataChunk) flush_data();
+}
+
+void Sink::flush_data() {
+  if (wbuf_.empty()) return;
+  if (up_.error == 0) {
+    if (auto s = up_.file->pwrite(wbuf_.data(), wbuf_.size(), up_.offset); !s) {
+      up_.error = s.error();
+    }
+  }
+  up_.offset += wbuf_.size();
+  wbuf_.clear();
+}
+
+// After the data the source sends one status byte: "\0", or an error line if it failed to read
+// the file (it then padded the data). Then the sink answers (scp.c sink(), response()).
+void Sink::on_status(ReplyReader::State s) {
+  switch (s) {
+    case ReplyReader::State::kNeedMore:
+      return;
+    case ReplyReader::State::kBad:
+      return protocol_error("bad status after file data");
+    case ReplyReader::State::kFatal:
+      abort_upload();
+      return finish(1);
+    case ReplyReader::State::kError:
+      abort_upload();
+      state_ = State::kRecord;
+      return reply_error(up_.path + ": not received completely, discarded");
+    case ReplyReader::State::kOk:
+      break;
+  }
+  state_ = State::kRecord;
+  if (up_.error != 0) {
+    int err = up_.error;
+    abort_upload();
+    return reply_error(describe(up_.path, err));
+  }
+  if (auto st = commit_upload(); !st) return reply_error(describe(up_.path, st.error()));
+  reply_ok();
+}
+
+fs::Status Sink::commit_upload() {
+  fs::File& f = *up_.file;
+  if (cmd_.preserve && root_.policy().allows("setstat")) {
+    fs::Attrs attrs;
+    attrs.mode = up_.mode;
+    if (up_.times) {
+      attrs.mtime = up_.times->mtime;
+      attrs.atime = up_.times->atime;
+    }
+    if (auto s = f.setstat(attrs); !s) {
+      abort_upload();
+      return s;
+    }
+  }
+  fs::Status closed = f.close();  // an fs atomic upload is renamed into place here
+  up_.file.reset();
+  if (!closed) {
+    abort_upload();
+    return closed;
+  }
+  if (up_.temp_path.empty()) return {};
+  fs::Status moved = root_.rename(up_.temp_path, up_.path, /*replace=*/true);
+  if (!moved) abort_upload();
+  up_.temp_path.clear();
+  return moved;
+}
+
+void Sink::abort_upload() {
+  wbuf_.clear();
+  up_.file.reset();  // an fs atomic upload removes its temporary file here
+  if (!up_.temp_path.empty()) {
+    (void)root_.remove(up_.temp_path);
+    up_.temp_path.clear();
+  }
+}
+
+void Sink::on_dir(const Record& rec) {
+  std::optional<Times> times = std::exchange(pending_times_, std::nullopt);
+  if (!cmd_.recursive) return protocol_error("received directory without -r");
+  std::string path = child_path(rec.name);
+  if (levels_.size() >= kMaxDepth) return reply_error(path + ": directories nested too deep");
+  bool created = false;
+  auto st = root_.stat(path, /*follow=*/true);
+  if (st.ok()) {
+    if (!S_ISDIR(st->st_mode)) return reply_error(describe(path, ENOTDIR));
+  } else if (st.error() == ENOENT) {
+    if (!root_.policy().allows("mkdir")) return reply_error(describe(path, EACCES));
+    // Owner rwx while the contents arrive; the record's mode is set on E (scp.c does the same).
+    if (auto s = root_.mkdir(path, rec.mode | S_IRWXU); !s) {
+      return reply_error(describe(path, s.error()));
+    }
+    created = true;
+  } else {
+    return reply_error(describe(path, st.error()));
+  }
+  levels_.push_back(
+      Level{std::move(path), rec.mode, created, cmd_.preserve ? times : std::nullopt});
+  reply_ok();
+}
+
+void Sink::on_end() {
+  pending_times_.reset();
+  if (levels_.empty()) return protocol_error("unexpected E record");
+  Level level = std::move(levels_.back());
+  levels_.pop_back();
+  fs::Attrs attrs;
+  if (cmd_.preserve) {
+    attrs.mode = level.mode;
+  } else if (level.created && (level.mode & S_IRWXU) != S_IRWXU) {
+    attrs.mode = level.mode & ~root_.policy().umask;
+  }
+  if (level.times) {
+    attrs.mtime = level.times->mtime;
+    attrs.atime = level.times->atime;
+  }
+  if ((attrs.mode || attrs.mtime) && root_.policy().allows("setstat")) {
+    (void)root_.setstat(level.path, attrs, /*follow=*/true);  // best effort, as scp.c
+  }
+  reply_ok();
+}
+
+}  // namespace wharf::scp
