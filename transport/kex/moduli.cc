@@ -90,6 +90,10 @@ Moduli Moduli::parse(std::string_view text) {
       ++out.skipped_;
     }
   }
+  if (out.groups_.empty()) {
+    throw ModuliError("moduli file has no usable group of at least " + std::to_string(kMinBits) +
+                      " bits");
+  }
   return out;
 }
 

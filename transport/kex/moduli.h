@@ -34,7 +34,8 @@ class Moduli {
 
   // Malformed lines throw ModuliError naming the line. Well-formed groups that must not be used
   // (smaller than kMinBits or larger than kMaxBits, not a safe prime, marked composite or never
-  // tested, generator out of range) are left out and counted in skipped().
+  // tested, generator out of range) are left out and counted in skipped(). A file with no usable
+  // group at all is an error.
   static Moduli parse(std::string_view text);
   static Moduli load(const std::string& path);
 

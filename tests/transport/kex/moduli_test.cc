@@ -5,6 +5,9 @@
 #include <botan/system_rng.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "tests/transport/kex/kex_test_util.h"
 
 namespace wharf::kex {
@@ -73,6 +76,9 @@ TEST(Moduli, MalformedLinesNameTheLine) {
   EXPECT_NE(error_of("1 2 6 100 3071 2 ABCD extra\n").find("7 fields"), std::string::npos);
   EXPECT_NE(error_of("1 -2 6 100 3071 2 ABCD\n").find("type"), std::string::npos);
   EXPECT_EQ(error_of(good), "no error");
+  EXPECT_NE(error_of("# only small groups\n" + line_for("modp/ietf/2048")).find("no usable"),
+            std::string::npos);
+  EXPECT_NE(error_of("").find("no usable"), std::string::npos);
   EXPECT_THROW(Moduli::load("/nonexistent/moduli"), ModuliError);
 }
 
@@ -91,6 +97,35 @@ TEST(Moduli, ChooseFollowsRfc4419) {
   EXPECT_EQ(bits(5000, 5000, 6000), 0u);     // nothing within [min, max]
   EXPECT_EQ(bits(4096, 3072, 8192), 0u);     // min > n
   EXPECT_EQ(bits(1024, 2048, 2048), 0u);
+}
+
+}  // namespace
+}  // namespace wharf::kex
+
+namespace wharf::kex {
+namespace {
+
+// OpenSSH's own moduli file, when installed: every group of 3072 bits and up is read, the
+// 2048-bit ones are left out.
+TEST(Moduli, ReadsOpensshModuliFile) {
+  std::ifstream in("/etc/ssh/moduli");
+  if (!in) GTEST_SKIP() << "no /etc/ssh/moduli on this machine";
+  size_t usable = 0, small = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string time, type, tests, tries, size;
+    if (line.empty() || line[0] == '#' || !(fields >> time >> type >> tests >> tries >> size)) {
+      continue;
+    }
+    (std::stoul(size) + 1 >= Moduli::kMinBits ? usable : small)++;
+  }
+  Moduli m = Moduli::load("/etc/ssh/moduli");
+  EXPECT_EQ(m.groups().size(), usable);
+  EXPECT_EQ(m.skipped(), small);
+  EXPECT_GT(usable, 0u);
+  for (const auto& g : m.groups()) EXPECT_GE(g.p.bits(), Moduli::kMinBits);
+  EXPECT_EQ(m.choose(3072, 3072, 8192)->bits, 3072u);
 }
 
 }  // namespace
