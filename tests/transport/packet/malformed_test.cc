@@ -86,6 +86,38 @@ TEST_P(Malformed, TheLargestLengthIsAcceptedAndWaitedFor) {
   EXPECT_LT(dec.capacity(), 2 * wire::kMaxPacket + 4096);
 }
 
+// Random bytes, and valid streams with random bytes overwritten, fed in random chunks: the only
+// outcome besides waiting for more is ProtocolError, and memory stays within the packet limit.
+TEST_P(Malformed, RandomInputOnlyEverEndsInProtocolError) {
+  std::mt19937 rng(std::hash<std::string>()(GetParam().label()));
+  for (int trial = 0; trial < 300; ++trial) {
+    Bytes input;
+    if (trial % 2 == 0) {
+      input = random_bytes(rng, 1 + rng() % 3000);
+    } else {
+      PacketEncoder enc;
+      enc.set_keys(sealer());
+      for (int i = 0; i < 4; ++i) enc.encode(random_bytes(rng, 1 + rng() % 500));
+      input = drain(enc);
+      for (int i = 0; i < 3; ++i) input[rng() % input.size()] = static_cast<uint8_t>(rng());
+    }
+    PacketDecoder dec;
+    dec.set_keys(opener());
+    try {
+      size_t pos = 0;
+      while (pos < input.size()) {
+        const size_t n = std::min(input.size() - pos, size_t{1} + rng() % 700);
+        dec.feed({input.data() + pos, n});
+        pos += n;
+        while (dec.next()) {
+        }
+      }
+    } catch (const ProtocolError&) {
+    }
+    EXPECT_LT(dec.capacity(), 2 * wire::kMaxPacket + 8192);
+  }
+}
+
 std::string name(const ::testing::TestParamInfo<Combo>& info) {
   std::string s = info.param.label();
   for (char& c : s) {
