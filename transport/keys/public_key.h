@@ -41,7 +41,8 @@ class PublicKey {
 
   // True iff `signature_blob` (string algorithm, string signature) is a valid signature by this
   // key over `data` made with `algorithm`, which must be one this key type makes and must match
-  // the name inside the blob. Malformed signatures are false, never an exception.
+  // the name inside the blob. Malformed signatures are false, never an exception. SHA-1 "ssh-rsa"
+  // is verified when asked for: whether to accept it is the caller's policy.
   bool verify(std::string_view algorithm, ByteView data, ByteView signature_blob) const;
 
   // "SHA256:" + unpadded base64 of SHA-256(blob).
