@@ -15,7 +15,8 @@ class Applier {
 
   explicit Applier(Settings& s) : s_(s) {}
 
-  // Validates `line` (throws ConfigError without location), then stores it if precedence allows.
+  // Validates `line` (throws ConfigError without location) and stores it if precedence allows.
+  // After a throw the settings may be half-updated and must be discarded.
   void apply(const Keyword& k, const ConfigLine& line, Origin origin);
   // Records that `k` was set by `origin` without changing the settings.
   void mark(const Keyword& k, Origin origin) { state_.emplace(&k, origin); }
