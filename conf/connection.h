@@ -10,8 +10,8 @@ namespace wharf::conf {
 struct ConnectionInfo {
   std::string user;
   std::vector<std::string> groups;  // every group the user belongs to
-  std::string address;              // peer address (IPv4-mapped IPv6 already unmapped)
-  std::string local_address;
+  std::string address;              // peer address; "::ffff:a.b.c.d" is matched as a.b.c.d
+  std::string local_address;        // likewise
   int local_port = 0;
 };
 

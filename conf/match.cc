@@ -83,11 +83,11 @@ bool matches(const MatchCriteria& m, const ConnectionInfo& c) {
       case Kind::kGroup:
         ok = group_matches(c.groups, cr.list);
         break;
-      case Kind::kAddress:
-        ok = match_address_list(c.address, cr.list) == 1;
+      case Kind::kAddress:  // a dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d
+        ok = match_address_list(unmap_ipv4_mapped(c.address), cr.list) == 1;
         break;
       case Kind::kLocalAddress:
-        ok = match_address_list(c.local_address, cr.list) == 1;
+        ok = match_address_list(unmap_ipv4_mapped(c.local_address), cr.list) == 1;
         break;
       case Kind::kLocalPort:
         ok = c.local_port == cr.port;

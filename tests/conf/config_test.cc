@@ -198,6 +198,9 @@ TEST(Match, NegationWildcardsAndCidr) {
       "Match User guest?\n  MaxSessions 2\n");
   EXPECT_TRUE(c.for_connection({.user = "u", .address = "10.1.2.3"}).sftp_read_only);
   EXPECT_TRUE(c.for_connection({.user = "u", .address = "::1"}).sftp_read_only);
+  // IPv4-mapped peers (dual-stack sockets) match IPv4 networks, as after sshd's normalisation.
+  EXPECT_TRUE(c.for_connection({.user = "u", .address = "::ffff:10.1.2.3"}).sftp_read_only);
+  EXPECT_FALSE(c.for_connection({.user = "u", .address = "::ffff:10.9.2.3"}).sftp_read_only);
   EXPECT_FALSE(c.for_connection({.user = "root", .address = "10.1.2.3"}).sftp_read_only);
   EXPECT_FALSE(c.for_connection({.user = "u", .address = "10.9.2.3"}).sftp_read_only);
   EXPECT_TRUE(c.for_connection({.groups = {"sftpusers"}}).drop_box);
