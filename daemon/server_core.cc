@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "connection/sftp_app.h"
+#include "daemon/sftp_flags.h"
 #include "daemon/users.h"
 #include "log/log.h"
 #include "transport/errors.h"
@@ -43,9 +45,9 @@ void ServerCore::start(Clock::time_point now) {
 }
 
 void ServerCore::on_message(wire::ByteView payload) {
-  if (!user_) return userauth_.on_message(payload);
-  throw transport::ProtocolError(transport::DisconnectReason::kServiceNotAvailable,
-                                 "connection protocol not available");
+  if (!connection_) return userauth_.on_message(payload);
+  connection_->on_message(payload);
+  check_connection_end();
 }
 
 void ServerCore::on_authenticated(auth::AuthResult result) {
@@ -54,14 +56,59 @@ void ServerCore::on_authenticated(auth::AuthResult result) {
   confined_ = confine(result.user, result.settings);
   log::verbose("User {} confined to {}{}", result.user.name, confined_->host_root,
                confined_->chrooted ? " (chroot)" : "");
+  connection::ConnectionConfig cc;
+  cc.max_sessions = static_cast<size_t>(std::max(1, result.settings.max_sessions));
+  cc.client_alive_interval = result.settings.client_alive_interval;
+  cc.client_alive_count_max = result.settings.client_alive_count_max;
+  cc.policy = connection::make_session_policy(result.settings.force_command, result.key.command);
   user_ = std::move(result);
+  sink_ = std::make_unique<connection::TransportSink>(transport_);
+  connection_ = std::make_unique<connection::ConnectionService>(*sink_, session_factories(), cc);
+}
+
+connection::SessionFactories ServerCore::session_factories() {
+  connection::SessionFactories f;
+  f.sftp = [this](const std::vector<std::string>& args) -> std::unique_ptr<connection::SessionApp> {
+    if (args.empty()) return std::make_unique<connection::SftpApp>(*confined_->root);
+    // internal-sftp flags narrow this session's policy: a root of its own with that policy.
+    fs::Policy policy = confined_->root->policy();
+    std::string error;
+    if (!apply_sftp_flags(args, policy, error)) {
+      log::error("{}", error);
+      return nullptr;
+    }
+    auto root = fs::Root::open(confined_->chrooted ? "/" : confined_->host_root, policy);
+    if (!root) return nullptr;
+    return std::make_unique<connection::SftpApp>(std::move(*root));
+  };
+  f.scp = [](std::string_view, std::string& error) -> std::unique_ptr<connection::SessionApp> {
+    error = "scp is not available yet on this server";
+    return nullptr;
+  };
+  return f;
+}
+
+void ServerCore::check_connection_end() {
+  if (connection_ && connection_->end_requested() && !finished_) {
+    const auto& e = *connection_->end_requested();
+    end(e.reason, e.description);
+  }
 }
 
 void ServerCore::on_input(wire::ByteView in, Clock::time_point now) {
   if (finished_) return;
-  try {
+  run_guarded([&] {
+    if (connection_) connection_->note_activity(now);
     transport_.feed(in, now);
     if (transport_.closed()) finished_ = true;
+  });
+}
+
+// The connection's one catch site: a violation by the peer becomes SSH_MSG_DISCONNECT.
+template <typename Fn>
+void ServerCore::run_guarded(Fn&& fn) {
+  try {
+    fn();
   } catch (const transport::ProtocolError& e) {
     end(e.reason(), e.what());
   } catch (const wire::DecodeError& e) {
@@ -81,19 +128,30 @@ void ServerCore::on_input_closed() {
 
 wire::ByteView ServerCore::pending_output() const { return transport_.pending_output(); }
 
-void ServerCore::consume_output(size_t n) { transport_.consume_output(n); }
+void ServerCore::consume_output(size_t n) {
+  transport_.consume_output(n);
+  // Output drained: the connection layer may move more application output into packets.
+  if (connection_ && !finished_) run_guarded([this] { connection_->pump(); });
+}
 
 bool ServerCore::input_paused() const { return transport_.output_backlogged(); }
 
 bool ServerCore::finished() const { return finished_; }
 
 Clock::time_point ServerCore::next_deadline() const {
-  return finished_ ? Clock::time_point::max() : std::min(grace_deadline_, rekey_deadline_);
+  if (finished_) return Clock::time_point::max();
+  Clock::time_point keepalive =
+      connection_ ? connection_->next_deadline() : Clock::time_point::max();
+  return std::min({grace_deadline_, rekey_deadline_, keepalive});
 }
 
 void ServerCore::on_timer(Clock::time_point now) {
   if (finished_) return;
   if (now >= rekey_deadline_) rekey_deadline_ = transport_.on_timer(now);
+  if (connection_ && now >= connection_->next_deadline()) {
+    run_guarded([&] { connection_->on_timer(now); });
+    check_connection_end();
+  }
   if (now >= grace_deadline_) {
     grace_deadline_ = Clock::time_point::max();
     log::info("Timeout before authentication for {} port {}", peer_.address, peer_.port);

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "auth/userauth/userauth.h"
+#include "connection/connection_service.h"
+#include "connection/transport_sink.h"
 #include "daemon/confine.h"
 #include "daemon/connection_core.h"
 #include "daemon/listener.h"
@@ -35,6 +37,10 @@ class ServerCore : public ConnectionCore, private transport::ServiceHandler {
   // transport::ServiceHandler: user authentication first, the connection protocol after.
   void on_message(wire::ByteView payload) override;
   void on_authenticated(auth::AuthResult result);
+  connection::SessionFactories session_factories();
+  void check_connection_end();
+  template <typename Fn>
+  void run_guarded(Fn&& fn);
   // Ends the connection: a DISCONNECT if the transport can still send one, then close.
   void end(transport::DisconnectReason reason, const std::string& why);
 
@@ -44,6 +50,8 @@ class ServerCore : public ConnectionCore, private transport::ServiceHandler {
   auth::UserAuth userauth_;
   std::optional<auth::AuthResult> user_;
   std::optional<Confined> confined_;
+  std::unique_ptr<connection::TransportSink> sink_;
+  std::unique_ptr<connection::ConnectionService> connection_;
   Clock::time_point grace_deadline_ = Clock::time_point::max();
   Clock::time_point rekey_deadline_ = Clock::time_point::max();
   bool finished_ = false;

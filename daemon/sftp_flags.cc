@@ -1,0 +1,62 @@
+#include "daemon/sftp_flags.h"
+
+#include <charconv>
+
+namespace wharf::daemon {
+
+namespace {
+
+std::vector<std::string> split_commas(const std::string& s) {
+  std::vector<std::string> out;
+  size_t begin = 0;
+  while (begin <= s.size()) {
+    size_t comma = s.find(',', begin);
+    if (comma == std::string::npos) comma = s.size();
+    if (comma > begin) out.push_back(s.substr(begin, comma - begin));
+    begin = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+bool apply_sftp_flags(const std::vector<std::string>& args, fs::Policy& policy,
+                      std::string& error) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    bool takes_value = a == "-u" || a == "-p" || a == "-P" || a == "-d" || a == "-f" || a == "-l";
+    if (takes_value && i + 1 >= args.size()) {
+      error = "internal-sftp: " + a + " needs a value";
+      return false;
+    }
+    if (a == "-R") {
+      policy.read_only = true;
+    } else if (a == "-e") {
+      // log to stderr: wharfd logs through its own LogLevel
+    } else if (a == "-f" || a == "-l") {
+      ++i;
+    } else if (a == "-u") {
+      const std::string& v = args[++i];
+      unsigned mask = 0;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), mask, 8);
+      if (ec != std::errc() || end != v.data() + v.size() || mask > 0777) {
+        error = "internal-sftp: bad umask " + v;
+        return false;
+      }
+      policy.umask = static_cast<mode_t>(mask);
+    } else if (a == "-p") {
+      policy.allowed_requests = split_commas(args[++i]);
+    } else if (a == "-P") {
+      auto denied = split_commas(args[++i]);
+      policy.denied_requests.insert(policy.denied_requests.end(), denied.begin(), denied.end());
+    } else if (a == "-d") {
+      policy.home = args[++i];
+    } else {
+      error = "internal-sftp: unsupported flag " + a;
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace wharf::daemon
