@@ -3,6 +3,7 @@
 #include <botan/hex.h>
 #include <botan/system_rng.h>
 
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <iterator>

@@ -2,6 +2,8 @@
 #include <botan/curve25519.h>
 #include <botan/system_rng.h>
 
+#include <array>
+
 #include "transport/kex/agreement.h"
 #include "transport/kex/kex_common.h"
 
