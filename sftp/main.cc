@@ -101,7 +101,6 @@ wharf::fs::Policy parse_args(int argc, char** argv, std::string* root) {
 // chunks, writes all replies produced by a chunk at once, and stops reading while replies are
 // backed up (the client is slow to read).
 int serve(wharf::sftp::Server& server) {
-  std::vector<uint8_t> buf(1u << 20);
   ::fcntl(STDOUT_FILENO, F_SETFL, ::fcntl(STDOUT_FILENO, F_GETFL) | O_NONBLOCK);
   bool eof = false;
   for (;;) {
@@ -121,11 +120,12 @@ int serve(wharf::sftp::Server& server) {
       if (n > 0) server.consume(static_cast<size_t>(n));
     }
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-      ssize_t n = ::read(STDIN_FILENO, buf.data(), buf.size());
+      auto space = server.input_space();
+      ssize_t n = ::read(STDIN_FILENO, space.data(), space.size());
       if (n < 0 && errno != EINTR && errno != EAGAIN) return 1;
       if (n == 0) eof = true;
       if (n > 0) {
-        server.feed({buf.data(), static_cast<size_t>(n)});
+        server.commit_input(static_cast<size_t>(n));
         // Write what we can right away: one large write per chunk of requests.
         auto out = server.output();
         ssize_t w = out.empty() ? 0 : ::write(STDOUT_FILENO, out.data(), out.size());
@@ -146,9 +146,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "wharf-sftp-server: cannot open root: errno %d\n", root.error());
     return 1;
   }
-  // Larger pipes mean fewer, larger reads and writes (Linux; best effort).
-  ::fcntl(STDIN_FILENO, F_SETPIPE_SZ, 1 << 20);
-  ::fcntl(STDOUT_FILENO, F_SETPIPE_SZ, 1 << 20);
   wharf::sftp::Server server(**root);
   // Returning (not exiting) destroys the server: unfinished atomic uploads are removed.
   return serve(server);

@@ -83,8 +83,9 @@ inline constexpr size_t kMaxMessage = wire::kMaxSftpMessage;
 inline constexpr size_t kMaxReadLength = kMaxMessage - 1024;
 inline constexpr size_t kMaxWriteLength = kMaxMessage - 1024;
 inline constexpr size_t kMaxHandles = 256;
-inline constexpr size_t kMaxPath = 64 * 1024;         // a path argument, far above PATH_MAX
-inline constexpr size_t kReaddirBatch = 100;          // names per READDIR reply, as OpenSSH
+inline constexpr size_t kMaxPath = 64 * 1024;  // a path argument, far above PATH_MAX
+inline constexpr size_t kReaddirBatch = 100;   // names per READDIR reply, as OpenSSH
+inline constexpr size_t kInputBuffer = (1u << 20) + kMaxMessage + 4;
 inline constexpr size_t kOutputHighWater = 4u << 20;  // stop feeding above this much output
 
 }  // namespace wharf::sftp

@@ -56,20 +56,21 @@ void Server::do_read(uint32_t id, wire::Reader& r) {
   size_t len = std::min<size_t>(r.u32("read length"), kMaxReadLength);  // clamped, as OpenSSH
   r.expect_end("read");
   if (file == nullptr) return send_status(id, SSH_FX_FAILURE);
-  // pread() lands directly in the reply: header, length placeholder, then the data.
-  size_t start = begin(SSH_FXP_DATA, id);
-  size_t len_at = out_.size();
-  w_.u32(0);
-  size_t data_at = out_.size();
-  out_.resize(data_at + len);
-  auto got = file->pread(out_.data() + data_at, len, offset);
-  if (!got || *got == 0) {
-    out_.resize(start);
-    return got ? send_status(id, SSH_FX_EOF) : send_status(id, got.status());
-  }
-  out_.resize(data_at + *got);
-  w_.patch_u32(len_at, static_cast<uint32_t>(*got));
-  finish(start);
+  // pread() lands directly in the output queue after a 13-byte header: uint32 length, byte
+  // SSH_FXP_DATA, uint32 id, uint32 data length (section 7).
+  constexpr size_t kHeader = 13;
+  uint8_t* p = out_.reserve(kHeader + len);
+  auto got = file->pread(p + kHeader, len, offset);
+  if (!got) return send_status(id, got.status());
+  if (*got == 0) return send_status(id, SSH_FX_EOF);
+  auto put32 = [](uint8_t* at, size_t v) {
+    for (int i = 0; i < 4; ++i) at[i] = static_cast<uint8_t>(v >> (24 - 8 * i));
+  };
+  put32(p, kHeader - 4 + *got);
+  p[4] = SSH_FXP_DATA;
+  put32(p + 5, id);
+  put32(p + 9, *got);
+  out_.commit(kHeader + *got);
 }
 
 void Server::do_write(uint32_t id, wire::Reader& r) {
@@ -133,16 +134,13 @@ void Server::do_readdir(uint32_t id, wire::Reader& r) {
   if (dir == nullptr) return send_status(id, SSH_FX_FAILURE);
   if (dir->at_end) return send_status(id, SSH_FX_EOF);
   size_t start = begin(SSH_FXP_NAME, id);
-  size_t count_at = out_.size();
+  size_t count_at = reply_.size();
   w_.u32(0);
   uint32_t count = 0;
   time_t now = std::time(nullptr);
   while (count < kReaddirBatch) {
     auto entry = dir->dir.next();
-    if (!entry) {
-      out_.resize(start);
-      return send_status(id, entry.status());
-    }
+    if (!entry) return send_status(id, entry.status());
     if (!*entry) {
       dir->at_end = true;
       break;
@@ -152,10 +150,7 @@ void Server::do_readdir(uint32_t id, wire::Reader& r) {
     FileAttrs::from_stat(e.st).encode(w_);
     ++count;
   }
-  if (count == 0) {
-    out_.resize(start);
-    return send_status(id, SSH_FX_EOF);
-  }
+  if (count == 0) return send_status(id, SSH_FX_EOF);
   w_.patch_u32(count_at, count);
   finish(start);
 }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <span>
 
 #include "sftp/attrs.h"
 #include "sftp/status.h"
@@ -68,49 +69,63 @@ Server::Server(fs::Root& root, ServerOptions options)
     : root_(root), handles_(std::min(options.max_handles, kMaxHandles)) {}
 
 void Server::feed(wire::ByteView in) {
-  while (!in.empty()) take_frame(in);
+  if (in_begin_ == in_end_) {
+    // Nothing buffered: handle complete messages where they lie (no copy).
+    in = in.subspan(process(in));
+  }
+  while (!in.empty()) {
+    auto space = input_space();
+    size_t n = std::min(space.size(), in.size());
+    std::memcpy(space.data(), in.data(), n);
+    in = in.subspan(n);
+    commit_input(n);
+  }
 }
 
-// Takes at most one message's bytes from `in`. A message complete inside `in` is handled in
-// place (no copy); otherwise its bytes collect in in_. An oversized message is answered with
-// SSH_FX_BAD_MESSAGE and its remaining bytes discarded as they arrive.
-void Server::take_frame(wire::ByteView& in) {
-  auto take = [&](size_t n) {
-    n = std::min(n, in.size());
-    in_.insert(in_.end(), in.begin(), in.begin() + static_cast<ptrdiff_t>(n));
-    in = in.subspan(n);
-  };
-  if (skip_ > 0) {
-    size_t n = static_cast<size_t>(std::min<uint64_t>(skip_, in.size()));
-    skip_ -= n;
-    in = in.subspan(n);
-    return;
+std::span<uint8_t> Server::input_space() {
+  if (in_.empty()) in_.resize(kInputBuffer);
+  if (in_begin_ == in_end_) in_begin_ = in_end_ = 0;
+  if (in_.size() - in_end_ < kMaxMessage + 4) {
+    // Only a partial message (at most one maximum-size message) is ever moved.
+    std::memmove(in_.data(), in_.data() + in_begin_, in_end_ - in_begin_);
+    in_end_ -= in_begin_;
+    in_begin_ = 0;
   }
-  if (in_.empty() && in.size() >= 4) {
-    uint32_t len = be32(in.data());
-    if (len <= kMaxMessage && in.size() - 4 >= len) {
-      handle_message(in.subspan(4, len));
-      in = in.subspan(4 + len);
-      return;
+  return {in_.data() + in_end_, in_.size() - in_end_};
+}
+
+void Server::commit_input(size_t n) {
+  in_end_ += std::min(n, in_.size() - in_end_);
+  in_begin_ += process({in_.data() + in_begin_, in_end_ - in_begin_});
+  if (in_begin_ == in_end_) in_begin_ = in_end_ = 0;
+}
+
+// Handles every complete message at the front of `data`; returns the bytes consumed. An
+// oversized message is answered with SSH_FX_BAD_MESSAGE once its type and id are in, and the
+// rest of it is discarded as it arrives.
+size_t Server::process(wire::ByteView data) {
+  size_t used = 0;
+  for (;;) {
+    wire::ByteView rest = data.subspan(used);
+    if (skip_ > 0) {
+      size_t n = static_cast<size_t>(std::min<uint64_t>(skip_, rest.size()));
+      skip_ -= n;
+      used += n;
+      if (skip_ > 0) return used;
+      continue;
     }
-  }
-  if (in_.size() < 4) {
-    take(4 - in_.size());
-    if (in_.size() < 4) return;
-  }
-  uint32_t len = be32(in_.data());
-  if (len > kMaxMessage) {
-    take(9 - in_.size());  // length, type and request id
-    if (in_.size() < 9) return;
-    send_status(be32(in_.data() + 5), SSH_FX_BAD_MESSAGE, "Message too long");
-    skip_ = uint64_t{len} + 4 - in_.size();
-    in_.clear();
-    return;
-  }
-  take(4 + len - in_.size());
-  if (in_.size() == 4 + size_t{len}) {
-    handle_message(wire::ByteView(in_).subspan(4));
-    in_.clear();
+    if (rest.size() < 4) return used;
+    uint32_t len = be32(rest.data());
+    if (len > kMaxMessage) {
+      if (rest.size() < 9) return used;  // length, type and request id
+      send_status(be32(rest.data() + 5), SSH_FX_BAD_MESSAGE, "Message too long");
+      skip_ = uint64_t{len} + 4 - 9;
+      used += 9;
+      continue;
+    }
+    if (rest.size() - 4 < len) return used;
+    handle_message(rest.subspan(4, len));
+    used += 4 + size_t{len};
   }
 }
 
@@ -176,37 +191,27 @@ void Server::run(const char* name, bool does_write, Handler handler, uint32_t id
     send_status(id, SSH_FX_PERMISSION_DENIED);
     return;
   }
-  size_t mark = out_.size();
+  // Handlers decode everything before they reply, and an unfinished reply is discarded by the
+  // next begin(), so nothing half-written is ever queued.
   try {
     (this->*handler)(id, r);
   } catch (const wire::DecodeError&) {
-    out_.resize(mark);  // nothing half-written survives
     send_status(id, SSH_FX_BAD_MESSAGE);
   } catch (const std::exception&) {
-    out_.resize(mark);  // e.g. a crypto library failure: the request fails, the session goes on
-    send_status(id, SSH_FX_FAILURE);
-  }
-}
-
-void Server::consume(size_t n) {
-  out_start_ += std::min(n, output_size());
-  if (out_start_ == out_.size()) {
-    out_.clear();
-    out_start_ = 0;
-  } else if (out_start_ >= (1u << 20) && out_start_ * 2 >= out_.size()) {
-    out_.erase(out_.begin(), out_.begin() + static_cast<ptrdiff_t>(out_start_));
-    out_start_ = 0;
+    send_status(id, SSH_FX_FAILURE);  // e.g. a crypto library failure; the session goes on
   }
 }
 
 size_t Server::begin(uint8_t type, uint32_t id) {
-  size_t start = out_.size();
+  reply_.clear();
   w_.u32(0).u8(type).u32(id);
-  return start;
+  return 0;
 }
 
 void Server::finish(size_t start) {
-  w_.patch_u32(start, static_cast<uint32_t>(out_.size() - start - 4));
+  w_.patch_u32(start, static_cast<uint32_t>(reply_.size() - start - 4));
+  out_.append(reply_);
+  reply_.clear();
 }
 
 void Server::send_status(uint32_t id, uint32_t code, std::string_view message) {

@@ -13,12 +13,14 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "fs/root.h"
 #include "sftp/handles.h"
 #include "sftp/names.h"
+#include "sftp/output.h"
 #include "sftp/protocol.h"
 #include "transport/wire.h"
 
@@ -34,11 +36,15 @@ class Server {
 
   // Consumes all of `in`. Complete messages are handled at once; a partial one is kept.
   void feed(wire::ByteView in);
+  // The same without a copy for a caller that reads into the server's own buffer: read at most
+  // input_space().size() bytes into it, then commit_input() the count read.
+  std::span<uint8_t> input_space();
+  void commit_input(size_t n);
 
   // Replies not yet taken, oldest first, and how many bytes the caller has taken.
-  wire::ByteView output() const { return {out_.data() + out_start_, out_.size() - out_start_}; }
-  void consume(size_t n);
-  size_t output_size() const { return out_.size() - out_start_; }
+  wire::ByteView output() const { return out_.view(); }
+  void consume(size_t n) { out_.consume(n); }
+  size_t output_size() const { return out_.size(); }
   bool output_backed_up() const { return output_size() >= kOutputHighWater; }
 
   bool initialized() const { return initialized_; }
@@ -65,9 +71,10 @@ class Server {
   void handle_init(wire::Reader& r);
   void dispatch(uint8_t type, uint32_t id, wire::Reader& r);
   void run(const char* name, bool does_write, Handler handler, uint32_t id, wire::Reader& r);
-  void take_frame(wire::ByteView& in);
+  size_t process(wire::ByteView data);
 
-  // Replies. begin() writes the length placeholder, type and id; finish() patches the length.
+  // Replies are encoded in reply_: begin() starts one (length placeholder, type, id) and
+  // finish() patches the length and queues it. Starting another reply discards an unfinished one.
   size_t begin(uint8_t type, uint32_t id);
   void finish(size_t start);
   void send_status(uint32_t id, uint32_t code, std::string_view message = {});
@@ -128,11 +135,13 @@ class Server {
   NameCache names_;
   bool initialized_ = false;
 
-  wire::Bytes in_;     // a partial message, kept until complete
+  wire::Bytes in_;  // input not yet handled: in_[in_begin_, in_end_)
+  size_t in_begin_ = 0;
+  size_t in_end_ = 0;
   uint64_t skip_ = 0;  // bytes left of an oversized message being discarded
-  wire::Bytes out_;    // replies; out_[out_start_, size) not yet taken
-  size_t out_start_ = 0;
-  wire::Writer w_{out_};
+  OutputBuffer out_;   // finished replies not yet taken by the caller
+  wire::Bytes reply_;  // the reply being encoded
+  wire::Writer w_{reply_};
 };
 
 }  // namespace wharf::sftp
