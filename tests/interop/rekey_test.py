@@ -1,9 +1,9 @@
 #!/usr/bin/python3
-"""Key re-exchange with the real OpenSSH client after authentication (issue 3), logged in as
-wharfd's demo user (its key is in the state directory): rekeying started by the server
-(RekeyLimit by bytes, and by time while requests flow) and by the client (ssh's RekeyLimit), with several ciphers,
-while SFTP moves 8 MiB each way and the data arrive intact; and no rekey before authentication
-even when the limit is reached during it."""
+"""Key re-exchange with real clients after authentication (issue 3), logged in as wharfd's demo
+user (its key is in the state directory): rekeying started by the server (RekeyLimit by bytes
+with sftp, and by time with paramiko while requests flow) and by the client (ssh's RekeyLimit)
+with several ciphers, while SFTP moves 8 MiB each way and the data arrive intact; and no rekey
+before authentication even when the limit is reached during it."""
 
 import filecmp
 import os
