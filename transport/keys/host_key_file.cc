@@ -67,8 +67,17 @@ void write_file(const std::string& path, wire::ByteView data, mode_t mode) {
 }  // namespace
 
 HostKey HostKey::parse(std::string_view text) {
-  if (pem_label(text) == kOpensshArmorLabel) return parse_openssh_key(text);
-  return parse_pem_key(text);
+  HostKey key =
+      pem_label(text) == kOpensshArmorLabel ? parse_openssh_key(text) : parse_pem_key(text);
+  // A pairwise consistency test: some formats carry a public half that Botan does not check
+  // against the private one (e.g. the public point of an EC PRIVATE KEY).
+  static constexpr std::string_view kProbe = "wharf host key consistency check";
+  try {
+    key.sign(key.algorithms().front(), wire::as_bytes(kProbe));
+  } catch (const KeyError&) {
+    throw KeyError("private key does not match its public key");
+  }
+  return key;
 }
 
 HostKey HostKey::load(const std::string& path) {

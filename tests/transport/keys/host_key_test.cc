@@ -1,6 +1,12 @@
 #include "transport/keys/host_key.h"
 
 #include <botan/base64.h>
+#include <botan/der_enc.h>
+#include <botan/ecdsa.h>
+#include <botan/pem.h>
+#include <botan/pk_keys.h>
+#include <botan/pkcs8.h>
+#include <botan/system_rng.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -216,6 +222,91 @@ TEST(HostKey, MutatedFilesNeverCrash) {
   }
   // Only a changed comment byte ("m") still loads; every other byte is checked.
   EXPECT_LE(accepted, 1u);
+}
+
+}  // namespace
+}  // namespace wharf::keys
+
+namespace wharf::keys {
+namespace {
+
+struct PemCase {
+  std::string label;
+  Botan::secure_vector<uint8_t> der;
+  Bytes public_blob;
+};
+
+// RFC 5915 ECPrivateKey with the curve OID and public key, as OpenSSL writes it (Botan's own
+// private_key_bits() leaves the curve to the PKCS#8 wrapper).
+Botan::secure_vector<uint8_t> sec1(const Botan::ECDSA_PrivateKey& k) {
+  Botan::DER_Encoder der;
+  der.start_cons(Botan::SEQUENCE)
+      .encode(size_t{1})
+      .encode(Botan::BigInt::encode_1363(k.private_value(), k.domain().get_order_bytes()),
+              Botan::OCTET_STRING)
+      .start_explicit(0)
+      .encode(k.domain().get_curve_oid())
+      .end_explicit()
+      .start_explicit(1)
+      .encode(k.public_point().encode(Botan::PointGFp::UNCOMPRESSED), Botan::BIT_STRING)
+      .end_explicit()
+      .end_cons();
+  return der.get_contents();
+}
+
+// The PEM forms OpenSSL writes, made here with Botan from keys of ours.
+std::vector<PemCase> pem_cases() {
+  std::vector<PemCase> cases;
+  HostKey ed = HostKey::generate(KeyType::kEd25519);
+  cases.push_back({"PRIVATE KEY", Botan::PKCS8::BER_encode(ed.botan_key()), ed.public_blob()});
+  HostKey ec = HostKey::generate(KeyType::kEcdsaP384);
+  cases.push_back({"PRIVATE KEY", Botan::PKCS8::BER_encode(ec.botan_key()), ec.public_blob()});
+  cases.push_back({"EC PRIVATE KEY",
+                   sec1(dynamic_cast<const Botan::ECDSA_PrivateKey&>(ec.botan_key())),
+                   ec.public_blob()});
+  // A public point that is not the private scalar's is caught when loading.
+  Botan::ECDSA_PrivateKey other(Botan::system_rng(), Botan::EC_Group("secp384r1"));
+  Botan::ECDSA_PrivateKey mixed(
+      Botan::system_rng(), Botan::EC_Group("secp384r1"),
+      dynamic_cast<const Botan::ECDSA_PrivateKey&>(ec.botan_key()).private_value());
+  Botan::secure_vector<uint8_t> mixed_der = sec1(mixed);
+  Botan::secure_vector<uint8_t> other_der = sec1(other);
+  // Swap in the other key's public point (the last 97 bytes: 0x04 || X || Y).
+  std::copy(other_der.end() - 97, other_der.end(), mixed_der.end() - 97);
+  EXPECT_NE(error_of(Botan::PEM_Code::encode(mixed_der, "EC PRIVATE KEY")).find("does not match"),
+            std::string::npos);
+  // Without the curve the key cannot be used.
+  EXPECT_NE(error_of(Botan::PEM_Code::encode(ec.botan_key().private_key_bits(), "EC PRIVATE KEY"))
+                .find("curve"),
+            std::string::npos);
+  cases.push_back(
+      {"RSA PRIVATE KEY", rsa_key().botan_key().private_key_bits(), rsa_key().public_blob()});
+  return cases;
+}
+
+TEST(PemKeys, LoadAndSurviveMutation) {
+  for (const PemCase& c : pem_cases()) {
+    SCOPED_TRACE(c.label);
+    HostKey key = HostKey::parse(Botan::PEM_Code::encode(c.der, c.label));
+    EXPECT_EQ(key.public_blob(), c.public_blob);
+    const Bytes data = {9, 9};
+    const std::string alg = key.algorithms().front();
+    EXPECT_TRUE(key.public_key().verify(alg, data, key.sign(alg, data)));
+    // Every truncation fails; byte changes either fail or load a key whose signatures verify.
+    const size_t step = c.der.size() > 200 ? c.der.size() / 97 : 1;
+    for (size_t i = 0; i < c.der.size(); i += step) {
+      Botan::secure_vector<uint8_t> cut(c.der.begin(), c.der.begin() + i);
+      EXPECT_NE(error_of(Botan::PEM_Code::encode(cut, c.label)), "no error") << i;
+      Botan::secure_vector<uint8_t> m = c.der;
+      m[i] ^= 0x10;
+      try {
+        HostKey k = HostKey::parse(Botan::PEM_Code::encode(m, c.label));
+        const std::string a = k.algorithms().front();
+        EXPECT_TRUE(k.public_key().verify(a, data, k.sign(a, data)));
+      } catch (const KeyError&) {
+      }
+    }
+  }
 }
 
 }  // namespace
