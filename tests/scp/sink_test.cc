@@ -362,3 +362,48 @@ TEST_F(SinkTest, AbandonedUploadIsRemoved) {
 
 }  // namespace
 }  // namespace wharf::scp::testing
+
+namespace wharf::scp::testing {
+namespace {
+
+// Mutated honest sessions: whatever the bytes, the sink ends in an orderly way, never writes
+// outside the root, and never leaves a temporary file behind.
+TEST_F(SinkTest, MutatedSessions) {
+  const std::string honest =
+      "T1000000000 0 1000000001 0\nD0755 0 top\nC0640 3 a\nabc\0D0700 0 sub\n"
+      "T1 0 2 0\nC0600 5 b\nhello\0E\nE\nC0644 0 empty\n\0"s;
+  std::mt19937 gen(20261121);
+  for (int i = 0; i < 400; ++i) {
+    std::string in = honest;
+    int edits = 1 + static_cast<int>(gen() % 4);
+    for (int e = 0; e < edits; ++e) {
+      size_t pos = gen() % in.size();
+      switch (gen() % 4) {
+        case 0:
+          in[pos] = static_cast<char>(gen());
+          break;
+        case 1:
+          in.erase(pos, 1 + gen() % 8);
+          break;
+        case 2:
+          in.insert(pos, std::string(1 + gen() % 4, "/.\n\0 9-"[gen() % 7]));
+          break;
+        case 3:
+          in.resize(pos);
+          break;
+      }
+      if (in.empty()) in = "C";
+    }
+    stdfs::path dir = target_ / std::to_string(i);
+    stdfs::create_directories(dir);
+    Sink sink(*root_, Cmd("scp -r -p -t t/" + std::to_string(i)));
+    Run(sink, in, 1 + gen() % 64);
+    EXPECT_TRUE(sink.finished());
+    for (auto& e : stdfs::recursive_directory_iterator(dir)) {
+      EXPECT_EQ(e.path().filename().string().find(".scp-"), std::string::npos) << e.path();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace wharf::scp::testing
