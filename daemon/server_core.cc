@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "connection/scp_app.h"
 #include "connection/sftp_app.h"
 #include "daemon/sftp_flags.h"
 #include "daemon/users.h"
@@ -81,9 +82,8 @@ connection::SessionFactories ServerCore::session_factories() {
     if (!root) return nullptr;
     return std::make_unique<connection::SftpApp>(std::move(*root));
   };
-  f.scp = [](std::string_view, std::string& error) -> std::unique_ptr<connection::SessionApp> {
-    error = "scp is not available yet on this server";
-    return nullptr;
+  f.scp = [this](std::string_view command, std::string& error) {
+    return connection::ScpApp::start(*confined_->root, command, error);
   };
   return f;
 }
