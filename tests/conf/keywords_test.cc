@@ -152,6 +152,7 @@ TEST(Keywords, Authentication) {
   EXPECT_EQ(parse("AuthenticationMethods any").authentication_methods, V{});
   EXPECT_EQ(parse("AuthorizedKeysFile .ssh/a /etc/keys/%u").authorized_keys_files,
             (V{".ssh/a", "/etc/keys/%u"}));
+  EXPECT_EQ(parse("AuthorizedKeysFile /k/%U/%%/%h").authorized_keys_files, V{"/k/%U/%%/%h"});
   EXPECT_EQ(parse("AuthorizedKeysFile none").authorized_keys_files, V{});
   EXPECT_FALSE(parse("StrictModes no").strict_modes);
   EXPECT_EQ(parse("VirtualUsersFile /etc/wharf/users").virtual_users_file, "/etc/wharf/users");
@@ -266,6 +267,7 @@ const char* kBadLines[] = {
     "AuthenticationMethods any publickey",
     "AuthorizedKeysFile .ssh/%x",
     "AuthorizedKeysFile %",
+    "AuthorizedKeysFile /k/%H",
     "StrictModes off",
     "ChrootDirectory relative/dir",
     "ChrootDirectory /srv/%q",
