@@ -5,6 +5,20 @@
 // A caller with a bounded window stops feeding while output_backed_up(). Once finished(), no more
 // input is read and no more output is produced: drain output(), then report exit_status()
 // (the "exit-status" channel request, RFC 4254 section 6.10) and close.
+//
+// Plugging into an SSH "exec" channel request (RFC 4254 section 6.5):
+//   auto parsed = scp::parse_command(command);
+//   if (!parsed.is_scp)   -> not SCP at all
+//   if (!parsed.command)  -> a bad scp command: parsed.reason on stderr, exit-status 1
+//   auto session = scp::make_session(root, *parsed.command);
+//   channel data -> feed(); channel EOF -> feed_eof(); output() -> channel data, consume(n);
+//   no window adjust while output_backed_up(); finished() && output_size() == 0 ->
+//   exit-status exit_status(), EOF, CLOSE. Destroying a session mid-file removes the partial
+//   upload.
+//
+// Policy request names consulted (fs::Policy::allows, as for SFTP): "open" and "write" for an
+// upload, "mkdir" for a new directory, "setstat" for -p (skipped silently when denied), "open"
+// and "read" for a download, "opendir" and "readdir" for -r downloads.
 #pragma once
 
 #include <memory>

@@ -7,6 +7,11 @@
 // shorter or longer than declared never leaves a partial file. Error replies are "\1scp: ...\n"
 // and the session goes on where the protocol allows it (a refused name, a failed open or mkdir,
 // a failed write); a broken record ends it with "\2scp: protocol error: ...\n".
+//
+// Differences from OpenSSH's sink, by design: an existing file is replaced by rename (a symlink
+// under the final name is replaced, not followed; without -p the new file's mode comes from the
+// record and the umask), and while a file arrives its temporary name exists in the directory (so
+// the directory's mtime changes even if the upload is then discarded).
 #pragma once
 
 #include <optional>
