@@ -103,16 +103,20 @@ wharf::fs::Policy parse_args(int argc, char** argv, std::string* root) {
 int serve(wharf::sftp::Server& server) {
   ::fcntl(STDOUT_FILENO, F_SETFL, ::fcntl(STDOUT_FILENO, F_GETFL) | O_NONBLOCK);
   bool eof = false;
+  bool out_gone = false;  // the client closed its reading side
   for (;;) {
     if (eof && server.output_size() == 0) return 0;
-    struct pollfd fds[2] = {{STDIN_FILENO, 0, 0}, {STDOUT_FILENO, 0, 0}};
+    if (out_gone && server.output_size() > 0) return 1;  // replies nobody will read
+    struct pollfd fds[2] = {{STDIN_FILENO, 0, 0}, {out_gone ? -1 : STDOUT_FILENO, 0, 0}};
     if (!eof && !server.output_backed_up()) fds[0].events = POLLIN;
     if (server.output_size() > 0) fds[1].events = POLLOUT;
     if (::poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
       return 1;
     }
-    if (fds[1].revents & (POLLERR | POLLHUP)) return 1;  // the client went away
+    // A client may close both directions at once (scp does): with nothing left to say, that
+    // is a clean end once its input is read to the end.
+    if (fds[1].revents & (POLLERR | POLLHUP)) out_gone = true;
     if (fds[1].revents & POLLOUT) {
       auto out = server.output();
       ssize_t n = ::write(STDOUT_FILENO, out.data(), out.size());

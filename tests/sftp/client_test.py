@@ -3,6 +3,7 @@
 sizes around the 32 KiB boundaries and 100 MiB byte for byte, and -B x -R combinations."""
 
 import os
+import subprocess
 import sys
 import unittest
 
@@ -104,6 +105,42 @@ class SftpClient(unittest.TestCase):
         self.assertEqual(os.stat(self.path("tree", "sub", "x")).st_mtime, 1000000)
         self.assertEqual(sftptest.digest(os.path.join(self.local, "copy", "sub", "x")),
                          sftptest.digest(os.path.join(self.local, "tree", "sub", "x")))
+
+    def test_many_requests_in_flight(self):
+        src = os.path.join(self.local, "inflight")
+        sftptest.write_random(src, 20 << 20, seed=11)
+        self.sftp(["put inflight", "get inflight back"], extra=("-R", "256"))
+        self.sftp(["get inflight back2"], extra=("-R", "256", "-B", "8192"))
+        want = sftptest.digest(src)
+        self.assertEqual(sftptest.digest(self.path("inflight")), want)
+        for name in ("back", "back2"):
+            self.assertEqual(sftptest.digest(os.path.join(self.local, name)), want)
+
+    def test_scp_in_sftp_mode(self):
+        """OpenSSH 9's scp speaks SFTP; -S replaces ssh with a wrapper that runs the server."""
+        wrapper = os.path.join(self.local, "fake-ssh")
+        with open(wrapper, "w") as f:
+            f.write(f"#!/bin/sh\nexec {sftptest.wharf_server()} {self.root}\n")
+        os.chmod(wrapper, 0o755)
+        sftptest.write_random(os.path.join(self.local, "s"), 100000, seed=4)
+        os.makedirs(os.path.join(self.local, "dir", "sub"))
+        sftptest.write_random(os.path.join(self.local, "dir", "sub", "t"), 5000, seed=5)
+
+        def scp(*args):
+            r = subprocess.run(["scp", "-q", "-S", wrapper, *args], cwd=self.local,
+                               capture_output=True, text=True, timeout=120)
+            self.assertEqual(r.returncode, 0, r.stderr)
+
+        scp("s", "host:~/up")
+        scp("-r", "dir", "host:/")
+        scp("host:~/up", "down")
+        scp("-r", "host:/dir", "copy")
+        self.assertEqual(sftptest.digest(self.path("up")),
+                         sftptest.digest(os.path.join(self.local, "s")))
+        self.assertEqual(sftptest.digest(os.path.join(self.local, "down")),
+                         sftptest.digest(os.path.join(self.local, "s")))
+        self.assertEqual(sftptest.digest(os.path.join(self.local, "copy", "sub", "t")),
+                         sftptest.digest(os.path.join(self.local, "dir", "sub", "t")))
 
     def test_client_cannot_leave_root(self):
         outside = os.path.join(os.path.dirname(self.root), "outside_" + os.path.basename(self.root))

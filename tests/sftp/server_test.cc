@@ -2,6 +2,7 @@
 // malformed input answered while the session goes on, handle forgery, limits, every extension.
 #include "sftp/server.h"
 
+#include <botan/hash.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 
@@ -444,6 +445,71 @@ TEST_F(Session, Extensions) {
   EXPECT_EQ(wire::as_text(users.string("u0")), "root");
   EXPECT_EQ(wire::as_text(users.string("u1")), "");
   EXPECT_TRUE(ug.sub_string("groups").empty());
+}
+
+TEST_F(Session, CheckFileBlocksFsyncHomeAndCopyDataOverlap) {
+  Init();
+  std::string content(3000, '\0');
+  for (size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>(i * 13);
+  std::ofstream(dir_ / "f", std::ios::binary) << content;
+  std::string h = OpenHandle("f", SSH_FXF_READ | SSH_FXF_WRITE);
+  Send(Ext("check-file-handle", 1)
+           .string(h)
+           .string(std::string_view("sha256"))
+           .u64(100)
+           .u64(0)
+           .u32(1024)
+           .take());
+  auto rep = One();
+  ASSERT_EQ(rep.type, SSH_FXP_EXTENDED_REPLY);
+  Reader r(rep.body);
+  EXPECT_EQ(wire::as_text(r.string("ext")), "check-file");
+  EXPECT_EQ(wire::as_text(r.string("algo")), "sha256");
+  auto hashes = r.rest();
+  ASSERT_EQ(hashes.size(), 3u * 32);  // 2900 bytes from offset 100 in 1024-byte blocks
+  auto sha = Botan::HashFunction::create_or_throw("SHA-256");
+  for (size_t b = 0; b < 3; ++b) {
+    size_t len = std::min<size_t>(1024, 2900 - b * 1024);
+    sha->update(reinterpret_cast<const uint8_t*>(content.data()) + 100 + b * 1024, len);
+    auto d = sha->final();
+    EXPECT_TRUE(std::equal(d.begin(), d.end(), hashes.begin() + b * 32)) << b;
+  }
+  Send(Ext("check-file-handle", 2)
+           .string(h)
+           .string(std::string_view("md5"))
+           .u64(0)
+           .u64(0)
+           .u32(100)
+           .take());
+  EXPECT_EQ(One().status(), SSH_FX_BAD_MESSAGE);  // blocks under 256 bytes
+  Send(Ext("check-file-handle", 3)
+           .string(h)
+           .string(std::string_view("crc99"))
+           .u64(0)
+           .u64(0)
+           .u32(0)
+           .take());
+  EXPECT_EQ(One().status(), SSH_FX_OP_UNSUPPORTED);
+
+  Send(Ext("fsync@openssh.com", 4).string(h).take());
+  EXPECT_EQ(One().status(), SSH_FX_OK);
+  Send(Ext("copy-data", 5).string(h).u64(0).u64(100).string(h).u64(50).take());
+  EXPECT_EQ(One().status(), SSH_FX_FAILURE);  // overlapping ranges of one file
+  Send(Ext("copy-data", 6).string(h).u64(0).u64(100).string(h).u64(2900).take());
+  EXPECT_EQ(One().status(), SSH_FX_OK);
+  EXPECT_EQ(stdfs::file_size(dir_ / "f"), 3000u);
+
+  Send(Ext("home-directory", 7).string(std::string_view("anyone")).take());
+  rep = One();
+  ASSERT_EQ(rep.type, SSH_FXP_NAME);
+  Reader hd(rep.body);
+  EXPECT_EQ(hd.u32("count"), 1u);
+  EXPECT_EQ(wire::as_text(hd.string("name")), "/");
+
+  Send(Ext("fstatvfs@openssh.com", 8).string(h).take());
+  rep = One();
+  ASSERT_EQ(rep.type, SSH_FXP_EXTENDED_REPLY);
+  EXPECT_EQ(rep.body.size(), 11u * 8);
 }
 
 }  // namespace
