@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 namespace wharf::scp {
 namespace {
 
@@ -75,6 +77,46 @@ TEST(SplitWords, TildeOnlyWhenUnquotedAtStart) {
   auto w = split_words("~ ~/a '~/b' \\~/c ~'/d' ~user a~ \"~\" ~/", &err, &tilde);
   ASSERT_TRUE(w);
   EXPECT_EQ(tilde, (std::vector<bool>{true, true, false, false, false, false, false, false, true}));
+}
+
+// Quotes a word the way OpenSSH's client quotes names for the remote shell (single quotes, a
+// quote itself as '\'').
+std::string Quote(const std::string& w) {
+  std::string out = "'";
+  for (char c : w) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+TEST(SplitWords, QuotedRandomWordsRoundTrip) {
+  std::mt19937 gen(6);
+  for (int i = 0; i < 2000; ++i) {
+    V words(1 + gen() % 4);
+    std::string line;
+    for (auto& w : words) {
+      w.resize(gen() % 12);
+      for (auto& c : w) c = static_cast<char>(1 + gen() % 255);  // anything but NUL
+      line += (line.empty() ? "" : std::string(1 + gen() % 2, " \t\n"[gen() % 3])) + Quote(w);
+    }
+    EXPECT_EQ(Words(line), words) << line;
+  }
+}
+
+TEST(SplitWords, RandomLinesNeverMisbehave) {
+  std::mt19937 gen(7);
+  const std::string alphabet = "ab ~/'\"\\$`;\n\t-";
+  for (int i = 0; i < 5000; ++i) {
+    std::string line(gen() % 24, ' ');
+    for (auto& c : line) c = alphabet[gen() % alphabet.size()];
+    std::string err;
+    auto w = split_words(line, &err);
+    if (!w) {
+      EXPECT_FALSE(err.empty());
+    }
+    auto p = parse_command("scp -f " + line);  // whatever it decides, it decides cleanly
+    if (p.command) {
+      EXPECT_FALSE(p.command->paths.empty());
+    }
+  }
 }
 
 TEST(ParseCommand, SinkAndSource) {
