@@ -1,0 +1,198 @@
+#!/usr/bin/python3
+"""Other clients and pre-authentication attacks (issue 4): paramiko opening a session or forging
+USERAUTH_SUCCESS (message 52) before authentication is cut off; paramiko publickey logins with
+SFTP get/put; PuTTY plink and psftp with keys converted by puttygen and -hostkey."""
+
+import os
+import random
+import shutil
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/lib"))
+sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/login"))
+import login  # noqa: E402
+import wharfd  # noqa: E402
+import wharftest  # noqa: E402
+
+M = {}
+
+
+def setUpModule():
+    state = wharfd.make_state_dir()
+    login.make_host_keys(state)
+    area = login.Area()
+    M.update(state=state, area=area)
+    M["keys"] = {"ed25519": area.key("ed25519"), "ecdsa": area.key("ecdsa", 384),
+                 "rsa": area.key("rsa", 2048)}
+    M["uid"] = uid = random.randint(65000, 65499)
+    M["user"] = login.unique_name("clt")
+    M["root"] = area.user_root(M["user"], uid, uid)
+    login.authorize(M["root"], [login.public_line(k) for k in M["keys"].values()], uid, uid)
+    users = login.write_users_file(os.path.join(area.base, "users"),
+                                   [(M["user"], "", uid, uid, M["root"])])
+    M["server"] = login.start(state, f"VirtualUsersFile {users}\nLogLevel VERBOSE\n")
+
+
+def tearDownModule():
+    if "server" in M:
+        M["server"].stop()
+    M["area"].cleanup()
+    shutil.rmtree(M["state"], ignore_errors=True)
+    login.summary("paramiko: open_session and forged message 52 before auth (after KEX and "
+                  "after a failed auth), publickey login + SFTP get/put x3 key types; PuTTY "
+                  "psftp upload/download and plink exec refusal with puttygen keys and -hostkey")
+
+
+def forge(transport, payload):
+    import paramiko
+    m = paramiko.Message()
+    m.add_bytes(payload)
+    transport._send_user_message(m)
+
+
+class PreAuth(unittest.TestCase):
+    def setUp(self):
+        self.mark = len(M["server"].read_log())
+
+    def assertCut(self, t):
+        self.assertIsNotNone(login.wait_inactive(t, 15), "connection not ended")
+        self.assertTrue(login.log_lines_since(M["server"], self.mark,
+                                              r"message \d+ is not allowed before authentication"))
+
+    def test_open_session_right_after_kex(self):
+        import paramiko
+        t = login.paramiko_transport(M["server"])
+        try:
+            with self.assertRaises(paramiko.SSHException):
+                t.open_session(timeout=15)
+            self.assertCut(t)
+        finally:
+            t.close()
+
+    def test_open_session_after_failed_auth(self):
+        import paramiko
+        t = login.paramiko_transport(M["server"])
+        try:
+            with self.assertRaises(paramiko.AuthenticationException):
+                t.auth_publickey("nobody-" + M["user"], login.paramiko_key(M["keys"]["rsa"]))
+            self.assertTrue(t.is_active())
+            with self.assertRaises(paramiko.SSHException):
+                t.open_session(timeout=15)
+            self.assertCut(t)
+        finally:
+            t.close()
+
+    def test_forged_userauth_success_right_after_kex(self):
+        import paramiko
+        t = login.paramiko_transport(M["server"])
+        try:
+            forge(t, bytes([52]))
+            self.assertCut(t)
+            with self.assertRaises(paramiko.SSHException):
+                t.open_session(timeout=5)
+        finally:
+            t.close()
+
+    def test_forged_userauth_success_during_auth(self):
+        import paramiko
+        t = login.paramiko_transport(M["server"])
+        try:
+            with self.assertRaises(paramiko.AuthenticationException):
+                t.auth_publickey(M["user"], login.paramiko_key(login.keygen(
+                    M["area"].keys, login.unique_name("unauthorized"), "ed25519")))
+            forge(t, bytes([52]))
+            self.assertCut(t)
+            self.assertFalse(t.is_authenticated())
+        finally:
+            t.close()
+
+    def test_forged_channel_data_before_auth(self):
+        t = login.paramiko_transport(M["server"])
+        try:
+            forge(t, bytes([94]) + (0).to_bytes(4, "big") + (4).to_bytes(4, "big") + b"ls\r\n")
+            self.assertCut(t)
+        finally:
+            t.close()
+
+
+class Paramiko(unittest.TestCase):
+    def sftp_roundtrip(self, kind):
+        import paramiko
+        t = login.paramiko_transport(M["server"])
+        try:
+            t.auth_publickey(M["user"], login.paramiko_key(M["keys"][kind]))
+            self.assertTrue(t.is_authenticated())
+            sftp = paramiko.SFTPClient.from_transport(t)
+            self.assertEqual(sftp.normalize("."), "/")
+            local = os.path.join(wharftest.tmpdir(), f"pm-{kind}.bin")
+            data = os.urandom(300000)
+            with open(local, "wb") as f:
+                f.write(data)
+            sftp.put(local, f"pm-{kind}.bin")
+            back = local + ".back"
+            sftp.get(f"pm-{kind}.bin", back)
+            with open(back, "rb") as f:
+                self.assertEqual(f.read(), data)
+            dest = os.path.join(M["root"], f"pm-{kind}.bin")
+            with open(dest, "rb") as f:
+                self.assertEqual(f.read(), data)
+            self.assertEqual(os.stat(dest).st_uid, M["uid"])
+            self.assertEqual(sorted(sftp.listdir("hostetc")), ["marker-inner.txt"])
+            sftp.close()
+        finally:
+            t.close()
+
+    def test_paramiko_ed25519_sftp_get_put(self):
+        self.sftp_roundtrip("ed25519")
+
+    def test_paramiko_ecdsa_sftp_get_put(self):
+        self.sftp_roundtrip("ecdsa")
+
+    def test_paramiko_rsa_sftp_get_put(self):
+        self.sftp_roundtrip("rsa")
+
+
+class Putty(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.ppk = M["keys"]["ed25519"] + ".ppk"
+        login.check(["puttygen", M["keys"]["ed25519"], "-O", "private", "-o", cls.ppk])
+        cls.hostkeys = []
+        for name in ("ssh_host_ed25519_key", "ssh_host_ecdsa_key", "ssh_host_rsa_key"):
+            cls.hostkeys += ["-hostkey", login.host_fingerprint(M["state"], name)]
+
+    def test_psftp_upload_and_download(self):
+        local = os.path.join(wharftest.tmpdir(), "putty-up.txt")
+        with open(local, "w") as f:
+            f.write("from psftp\n")
+        batch = os.path.join(wharftest.tmpdir(), "psftp-batch")
+        with open(batch, "w") as f:
+            f.write(f"pwd\nput {local} putty-up.txt\nget marker-root.txt {local}.back\n")
+        r = login.run(["psftp", "-batch", "-bc", "-be", *self.hostkeys, "-P",
+                       str(M["server"].port), "-i", self.ppk, "-b", batch,
+                       f"{M['user']}@127.0.0.1"], timeout=90)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("Remote directory is /", r.stdout)
+        with open(os.path.join(M["root"], "putty-up.txt")) as f:
+            self.assertEqual(f.read(), "from psftp\n")
+        with open(local + ".back") as f:
+            self.assertEqual(f.read(), "root marker\n")
+
+    def test_plink_login_then_exec_refused(self):
+        r = login.run(["plink", "-batch", "-ssh", *self.hostkeys, "-P", str(M["server"].port),
+                       "-i", self.ppk, f"{M['user']}@127.0.0.1", "ls"], timeout=90)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(login.REFUSAL, r.stderr)
+
+    def test_plink_wrong_hostkey_refused(self):
+        r = login.run(["plink", "-batch", "-ssh", "-hostkey",
+                       "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "-P",
+                       str(M["server"].port), "-i", self.ppk, f"{M['user']}@127.0.0.1", "ls"],
+                      timeout=90)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertNotIn(login.REFUSAL, r.stderr)
+
+
+if __name__ == "__main__":
+    wharftest.main()
