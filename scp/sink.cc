@@ -128,29 +128,48 @@ void Sink::on_file(const Record& rec) {
   if (auto st = root_.stat(path, true); st.ok() && S_ISDIR(st->st_mode)) {
     return reply_error(describe(path, EISDIR));
   }
+  if (policy.read_only) return reply_error(describe(path, EACCES));
   up_ = Upload{};
   up_.path = path;
   up_.mode = rec.mode;
   up_.times = cmd_.preserve ? times : std::nullopt;
   up_.remaining = rec.size;
-  if (policy.atomic()) {
-    auto f = root_.open(path, O_WRONLY | O_CREAT | O_TRUNC, rec.mode);
-    if (!f) return reply_error(describe(path, f.error()));
-    up_.file.emplace(std::move(*f));
-  } else {
-    std::string temp = temp_path_for(path);
-    auto f = root_.open(temp, O_WRONLY | O_CREAT | O_EXCL, rec.mode);
-    if (!f) return reply_error(describe(path, f.error()));
-    up_.file.emplace(std::move(*f));
-    up_.temp_path = std::move(temp);
+  if (rec.size <= kBufferedUpload) {
+    // Small files are kept in memory and created only once complete: a short or long upload
+    // then leaves no trace at all, and a small file costs one write.
+    up_.buffered = true;
+    up_.data.reserve(static_cast<size_t>(rec.size));
+  } else if (auto s = open_upload(); !s) {
+    return reply_error(describe(path, s.error()));
   }
   reply_ok();
   state_ = up_.remaining == 0 ? State::kStatus : State::kData;
 }
 
+// Creates the file under a temporary name: fs's atomic upload when the policy asks for one,
+// otherwise our own hidden name in the same directory, renamed over the final name on commit.
+fs::Status Sink::open_upload() {
+  if (root_.policy().atomic()) {
+    auto f = root_.open(up_.path, O_WRONLY | O_CREAT | O_TRUNC, up_.mode);
+    if (!f) return f.status();
+    up_.file.emplace(std::move(*f));
+    return {};
+  }
+  std::string temp = temp_path_for(up_.path);
+  auto f = root_.open(temp, O_WRONLY | O_CREAT | O_EXCL, up_.mode);
+  if (!f) return f.status();
+  up_.file.emplace(std::move(*f));
+  up_.temp_path = std::move(temp);
+  return {};
+}
+
 void Sink::take_data(wire::ByteView& in) {
   size_t n = static_cast<size_t>(std::min<uint64_t>(up_.remaining, in.size()));
-  if (up_.error == 0) write_data(in.first(n));
+  if (up_.buffered) {
+    up_.data.insert(up_.data.end(), in.begin(), in.begin() + static_cast<ptrdiff_t>(n));
+  } else if (up_.error == 0) {
+    write_data(in.first(n));
+  }
   in = in.subspan(n);
   up_.remaining -= n;
   if (up_.remaining == 0) {
@@ -210,6 +229,13 @@ void Sink::on_status(ReplyReader::State s) {
 }
 
 fs::Status Sink::commit_upload() {
+  if (up_.buffered) {
+    if (auto s = open_upload(); !s) return s;
+    if (auto s = up_.file->pwrite(up_.data.data(), up_.data.size(), 0); !s) {
+      abort_upload();
+      return s;
+    }
+  }
   fs::File& f = *up_.file;
   if (cmd_.preserve && root_.policy().allows("setstat")) {
     fs::Attrs attrs;
@@ -238,6 +264,7 @@ fs::Status Sink::commit_upload() {
 
 void Sink::abort_upload() {
   wbuf_.clear();
+  up_.data = wire::Bytes();
   up_.file.reset();  // an fs atomic upload removes its temporary file here
   if (!up_.temp_path.empty()) {
     (void)root_.remove(up_.temp_path);

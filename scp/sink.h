@@ -3,15 +3,17 @@
 // Files are written through fs::Root, so the root, read-only, drop-box and atomic-upload
 // policies apply. Every file is received into a temporary name and appears under its final name
 // only once all its declared bytes arrived and the source confirmed them (fs's atomic upload when
-// the policy asks for it, otherwise a hidden temporary file renamed over the final name): data
-// shorter or longer than declared never leaves a partial file. Error replies are "\1scp: ...\n"
+// the policy asks for it, otherwise a hidden temporary file renamed over the final name; files up
+// to kBufferedUpload are kept in memory and created only when complete): data shorter or longer
+// than declared never leaves a partial file. Error replies are "\1scp: ...\n"
 // and the session goes on where the protocol allows it (a refused name, a failed open or mkdir,
 // a failed write); a broken record ends it with "\2scp: protocol error: ...\n".
 //
 // Differences from OpenSSH's sink, by design: an existing file is replaced by rename (a symlink
 // under the final name is replaced, not followed; without -p the new file's mode comes from the
-// record and the umask), and while a file arrives its temporary name exists in the directory (so
-// the directory's mtime changes even if the upload is then discarded).
+// record and the umask), and while a file larger than kBufferedUpload arrives its temporary name
+// exists in the directory (so the directory's mtime changes even if the upload is discarded);
+// for a buffered file, errors creating it are reported after its data.
 #pragma once
 
 #include <optional>
@@ -22,6 +24,9 @@
 #include "scp/session.h"
 
 namespace wharf::scp {
+
+// Files up to this size are received in memory and created when complete.
+inline constexpr uint64_t kBufferedUpload = 1u << 20;
 
 class Sink : public Session {
  public:
@@ -52,7 +57,9 @@ class Sink : public Session {
     std::optional<Times> times;
     uint64_t remaining = 0;
     uint64_t offset = 0;
-    int error = 0;  // first write error; the rest of the data is read and dropped
+    int error = 0;          // first write error; the rest of the data is read and dropped
+    bool buffered = false;  // a small file, kept in `data` until it is complete
+    wire::Bytes data;
   };
   enum class State { kRecord, kData, kStatus };
 
@@ -64,6 +71,7 @@ class Sink : public Session {
   void write_data(wire::ByteView data);
   void flush_data();
   void on_status(ReplyReader::State s);
+  fs::Status open_upload();
   fs::Status commit_upload();
   void abort_upload();
   std::string child_path(std::string_view name) const;

@@ -208,7 +208,10 @@ TEST_F(SinkTest, ShortDataLeavesNoFile) {
     Upload("scp -t t", "C0644 10 f\nhello"s, SIZE_MAX, 1);
     Upload("scp -t t", "C0644 10 existing\nhello"s, SIZE_MAX, 1);
     Upload("scp -t t", "C0644 1000000 big\n"s + std::string(999999, 'b'), 4096, 1);
-    // No file, no temporary file; the directory's mtime moved (a temporary name existed).
+    EXPECT_TRUE(Snapshot(target_) == before) << atomic;  // small files: not even a temporary
+    // Larger than kBufferedUpload: no file and no temporary file remain, but a temporary name
+    // existed for a while, so the directory's mtime moved.
+    Upload("scp -t t", "C0644 3000000 huge\n"s + std::string(2999999, 'h'), 65536, 1);
     EXPECT_TRUE(Snapshot(target_).same_except_mtime(before)) << atomic;
     EXPECT_EQ(Slurp(target_ / "existing"), "keep me");
   }
@@ -221,6 +224,9 @@ TEST_F(SinkTest, LongDataLeavesNoFile) {
   EXPECT_EQ(out.substr(0, 2), "\0\0"s);
   EXPECT_NE(out.find("\2scp: protocol error: bad status after file data"), std::string::npos);
   Upload("scp -t t", "C0644 2 existing\nhelloEXTRA\0"s, SIZE_MAX, 1);
+  EXPECT_TRUE(Snapshot(target_) == before);
+  std::string big = "C0644 2000000 existing\n" + std::string(2000000, 'x') + "EXTRA\0"s;
+  Upload("scp -t t", big, 1 << 20, 1);
   EXPECT_TRUE(Snapshot(target_).same_except_mtime(before));
   EXPECT_EQ(Slurp(target_ / "existing"), "keep me");
 }
@@ -330,8 +336,13 @@ TEST_F(SinkTest, DropBoxPolicy) {
   Open(p);
   std::string out = Upload("scp -p -t t", "T1 0 1 0\nC0644 3 f\nabc\0"s);
   EXPECT_EQ(Slurp(target_ / "f"), "abc");
-  out = Upload("scp -t t", "C0644 3 f\nC0644 1 g\ng\0"s, SIZE_MAX, 1);
-  EXPECT_NE(out.find("t/f: Permission denied"), std::string::npos);  // no overwrite
+  // No overwrite; a small file is refused once its data arrived.
+  out = Upload("scp -t t", "C0644 3 f\nxyz\0C0644 1 g\ng\0"s, SIZE_MAX, 1);
+  EXPECT_EQ(out.substr(0, 3), "\0\0\1"s);
+  EXPECT_NE(out.find("t/f: Permission denied"), std::string::npos);
+  std::string big = "C0644 2000000 f\n"s;
+  out = Upload("scp -t t", big, SIZE_MAX, 1);  // a large one at once
+  EXPECT_EQ(out.substr(0, 2), "\0\1"s);
   EXPECT_EQ(Slurp(target_ / "f"), "abc");
   EXPECT_EQ(Slurp(target_ / "g"), "g");
 }
@@ -352,12 +363,32 @@ TEST_F(SinkTest, AbandonedUploadIsRemoved) {
     Open(p);
     {
       Sink sink(*root_, Cmd("scp -t t"));
-      Run(sink, "C0644 10 f\nhel"s, SIZE_MAX, /*eof=*/false);
+      Run(sink, "C0644 2000000 f\nhel"s, SIZE_MAX, /*eof=*/false);
       EXPECT_FALSE(sink.finished());
       EXPECT_EQ(Snapshot(target_).tree.size(), 1u);  // the temporary file
     }
     EXPECT_TRUE(Snapshot(target_).tree.empty()) << atomic;
   }
+}
+
+TEST_F(SinkTest, SmallAndLargeFilesInOneSession) {
+  std::string small = RandomBytes(kBufferedUpload, 8), large = RandomBytes(kBufferedUpload + 1, 9);
+  std::string in = "C0600 " + std::to_string(small.size()) + " small\n" + small + Nul() + "C0600 " +
+                   std::to_string(large.size()) + " large\n" + large + Nul();
+  for (size_t chunk : {size_t{32768}, size_t{1} << 20}) {
+    Upload("scp -p -t t", in, chunk);
+    EXPECT_EQ(Slurp(target_ / "small"), small);
+    EXPECT_EQ(Slurp(target_ / "large"), large);
+    EXPECT_EQ(stdfs::status(target_ / "small").permissions(), stdfs::perms(0600));
+    EXPECT_EQ(Snapshot(target_).tree.size(), 2u);
+  }
+}
+
+TEST_F(SinkTest, SmallFileInAMissingDirectoryFailsAfterItsData) {
+  std::string out = Upload("scp -t t/missing/f", "C0644 3 f\nabc\0C0644 1 g\nG\0"s, SIZE_MAX, 1);
+  EXPECT_EQ(out.substr(0, 3), "\0\0\1"s);
+  EXPECT_NE(out.find("No such file or directory"), std::string::npos);
+  EXPECT_TRUE(Snapshot(target_).tree.empty());
 }
 
 }  // namespace
