@@ -123,6 +123,7 @@ class ConnectionService : public transport::ServiceHandler {
   ConnectionConfig config_;
   std::vector<std::unique_ptr<Channel>> channels_;  // index = our channel id; never > MaxSessions
   size_t open_count_ = 0;
+  size_t pump_start_ = 0;
   bool no_more_sessions_ = false;
   wire::Bytes scratch_;  // one outgoing payload at a time
 

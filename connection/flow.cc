@@ -12,6 +12,7 @@ namespace msg = transport::msg;
 
 // Client data for the app: straight from the packet when the app can take it, else held.
 void ConnectionService::deliver(Channel& ch, wire::ByteView data) {
+  if (data.empty()) return;
   if (ch.app && ch.app->exit_status()) {
     ch.our_window.release(data.size());  // the app is done: nobody reads this
     return;
@@ -105,28 +106,36 @@ bool ConnectionService::send_output(Channel& ch, bool stderr_stream) {
 }
 
 void ConnectionService::pump() {
-  for (size_t i = 0; i < channels_.size(); ++i) {
-    if (channels_[i]) service(*channels_[i]);
+  // Round robin: each pump starts one channel further, so one busy channel cannot keep the
+  // others' output behind the transport's backlog forever.
+  size_t n = channels_.size();
+  if (n == 0) return;
+  size_t start = pump_start_++ % n;
+  for (size_t i = 0; i < n; ++i) {
+    if (Channel* ch = channels_[(start + i) % n].get()) service(*ch);
   }
 }
 
 // Moves one channel forward as far as it can go: output out, held input in (which may make
-// more output), EOF to the app, our window topped up, and the ending once the app is done.
+// more output), EOF to the app, the ending once the app is done, our window topped up.
 void ConnectionService::service(Channel& ch) {
-  if (ch.sent_close || !ch.app) return;
-  bool progress = true;
-  while (progress) {
-    progress = send_output(ch, true);
-    progress |= send_output(ch, false);
-    progress |= feed_held(ch);
-    if (ch.peer_eof && !ch.eof_delivered && ch.held_size() == 0) {
-      ch.eof_delivered = true;
-      ch.app->on_eof();
-      progress = true;
+  if (ch.sent_close) return;
+  if (ch.app) {
+    bool progress = true;
+    while (progress) {
+      progress = send_output(ch, true);
+      progress |= send_output(ch, false);
+      progress |= feed_held(ch);
+      if (ch.peer_eof && !ch.eof_delivered && ch.held_size() == 0) {
+        ch.eof_delivered = true;
+        ch.app->on_eof();
+        progress = true;
+      }
+    }
+    if (ch.app->exit_status() && ch.app->output().empty() && ch.app->error_output().empty()) {
+      return finish(ch);
     }
   }
-  bool done = ch.app->exit_status() && ch.app->output().empty() && ch.app->error_output().empty();
-  if (done) return finish(ch);
   if (uint32_t adjust = ch.our_window.take_adjustment()) {
     wire::Writer w(scratch_);
     scratch_.clear();

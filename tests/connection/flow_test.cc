@@ -167,6 +167,31 @@ TEST_F(ServiceTest, TransportBacklogStopsOutputUntilPumped) {
   EXPECT_EQ(AllData(sink_.take()).size(), 100000u);
 }
 
+TEST_F(ServiceTest, ChannelsShareABackloggedTransport) {
+  FakeApp* a = StartSftp(1, 1 << 30, 1000);
+  FakeApp* b = StartSftp(2, 1 << 30, 1000);
+  a->write(1000000, 'a');
+  b->write(1000000, 'b');
+  sink_.budget = 10;  // the socket drains ten packets at a time
+  size_t to_a = 0, to_b = 0;
+  for (int drain = 0; drain < 20; ++drain) {
+    service_->pump();
+    for (const auto& m : sink_.take()) (ParseData(m).recipient == 1 ? to_a : to_b) += 1;
+  }
+  EXPECT_GE(to_a, 50u);
+  EXPECT_GE(to_b, 50u);
+  EXPECT_EQ(to_a + to_b, 200u);
+}
+
+TEST_F(ServiceTest, IgnoredDataIsGivenBackBeforeTheSessionStarts) {
+  id_ = OpenSession();
+  uint32_t window = service_->local_window();
+  std::string piece(window / 16, 'e');
+  for (int i = 0; i < 16; ++i) Send(ExtData(id_, piece));
+  EXPECT_EQ(Adjusted(sink_.take()), window);
+  Send(ExtData(id_, "more"));  // the window is open again
+}
+
 TEST_F(ServiceTest, EchoThroughWindowsPreservesEveryByte) {
   FakeApp* app = StartSftp(7, 5000, 1000);
   app->echo = true;

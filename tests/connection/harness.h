@@ -23,7 +23,7 @@ class FakeSink : public PacketSink {
     EXPECT_LE(payload.size(), kMaxSendPayload);
     sent.emplace_back(payload.begin(), payload.end());
   }
-  bool backlogged() const override { return backlog; }
+  bool backlogged() const override { return backlog || sent.size() >= budget; }
   std::span<uint8_t> begin_payload(size_t max_payload) override {
     if (!in_place) return {};
     EXPECT_LE(max_payload, kMaxSendPayload);
@@ -41,6 +41,7 @@ class FakeSink : public PacketSink {
 
   std::vector<Bytes> sent;
   bool backlog = false;
+  size_t budget = SIZE_MAX;  // backlogged once this many messages are waiting in `sent`
   bool in_place = false;
   size_t in_place_packets = 0;
 
