@@ -1,4 +1,6 @@
 // The publickey and password methods of UserAuth (RFC 4252 sections 7 and 8).
+#include <unistd.h>
+
 #include <algorithm>
 #include <ctime>
 
@@ -21,6 +23,11 @@ namespace msg = transport::msg;
 KeyMatch find_authorized(const User& user, const conf::Settings& settings,
                          const keys::PublicKey& key, const std::string& client_address) {
   FileOwner owner{user.uid, user.gid, user.groups, user.home};
+  if (!user.has_ids && ::geteuid() != 0) {
+    // A user without ids of its own (virtual) is served with the daemon's ids when the daemon
+    // is not root: its files belong to the daemon's account, as the session's do.
+    owner = FileOwner{::geteuid(), ::getegid(), {::getegid()}, user.home};
+  }
   for (const auto& templ : settings.authorized_keys_files) {
     if (templ == "none") continue;
     Expansion path = authorized_keys_path(templ, user);
