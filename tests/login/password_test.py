@@ -9,6 +9,7 @@ import random
 import shutil
 import stat
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/lib"))
@@ -34,7 +35,8 @@ def setUpModule():
                                      M["root"])])
     M["config"] = f"VirtualUsersFile {users}\nLogLevel VERBOSE\nPasswordAuthentication yes\n"
     M["server"] = login.start(state, M["config"])
-    home = os.path.join(wharftest.tmpdir(), "home")
+    # A short HOME: ssh-copy-id puts a ControlMaster socket under ~/.ssh (108-byte limit).
+    home = M["home"] = tempfile.mkdtemp(prefix="wlt-home-", dir="/tmp")
     os.makedirs(os.path.join(home, ".ssh"), mode=0o700, exist_ok=True)
     askpass = os.path.join(home, "askpass")
     with open(askpass, "w") as f:
@@ -50,6 +52,7 @@ def tearDownModule():
         M["server"].stop()
     M["area"].cleanup()
     shutil.rmtree(M["state"], ignore_errors=True)
+    shutil.rmtree(M.get("home", "/nonexistent"), ignore_errors=True)
     login.summary("Argon2id password: paramiko right/wrong/empty, real sftp via SSH_ASKPASS; "
                   "ssh-copy-id -s installs the key in the user's root; key-only sftp with "
                   "PasswordAuthentication=no; password refused then")
