@@ -48,10 +48,16 @@ class BenchApp : public SessionApp {
   size_t pos_ = 0;
 };
 
-// Discards what is sent; offers in-place writing when asked.
+// Discards what is sent after copying it once, as the transport would; offers in-place
+// writing when asked.
 class NullSink : public PacketSink {
  public:
-  void send(wire::ByteView p) override { bytes += p.size(); }
+  // Copies like ServerTransport::send() copies into its encoder.
+  void send(wire::ByteView p) override {
+    room.resize(p.size());
+    std::memcpy(room.data(), p.data(), p.size());
+    bytes += p.size();
+  }
   bool backlogged() const override { return bytes > limit; }
   std::span<uint8_t> begin_payload(size_t n) override {
     if (!in_place) return {};
