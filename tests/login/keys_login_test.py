@@ -28,6 +28,8 @@ KEY_CASES = [
 ]
 
 M = {}  # module state: area, server, users
+# The target's argument picks the user kind (one Bazel target each, to stay short under ASan).
+WHICH = [a for a in sys.argv[1:] if a in ("virtual", "system")] or ["virtual", "system"]
 
 
 def setUpModule():
@@ -44,11 +46,11 @@ def setUpModule():
     login.authorize(vroot, lines, vuid, vuid)
     users_file = login.write_users_file(os.path.join(area.base, "users"),
                                         [(vname, "", vuid, vuid, vroot)])
-    sysuser = login.SystemUser(area)
-    M["sysuser"] = sysuser
-    login.authorize(sysuser.root, lines, sysuser.uid, sysuser.gid)
-    M["users"] = {"virtual": (vname, vroot, vuid), "system": (sysuser.name, sysuser.root,
-                                                               sysuser.uid)}
+    M["users"] = {"virtual": (vname, vroot, vuid)}
+    if "system" in WHICH:
+        sysuser = M["sysuser"] = login.SystemUser(area)
+        login.authorize(sysuser.root, lines, sysuser.uid, sysuser.gid)
+        M["users"]["system"] = (sysuser.name, sysuser.root, sysuser.uid)
     M["server"] = login.start(state, f"VirtualUsersFile {users_file}\nLogLevel VERBOSE\n")
 
 
@@ -114,8 +116,6 @@ def _make(which, case, algorithms):
     return test
 
 
-# The target's argument picks the user kind (one Bazel target each, to stay short under ASan).
-WHICH = [a for a in sys.argv[1:] if a in ("virtual", "system")] or ["virtual", "system"]
 for _which in WHICH:
     for _case, _kind, _bits, _alg in KEY_CASES:
         _t = _make(_which, _case, _alg)

@@ -160,14 +160,25 @@ class SystemUser:
     def __init__(self, area, prefix="wlt"):
         self.name = unique_name(prefix)
         self.home = os.path.join(area.base, self.name)
-        check(["useradd", "--no-create-home", "--home-dir", self.home, "--shell", "/bin/false",
-               "--user-group", self.name])
+        cmd = ["useradd", "--no-create-home", "--home-dir", self.home, "--shell", "/bin/false",
+               "--user-group", self.name]
+        for _ in range(40):  # other tests may hold the passwd/group locks for a moment
+            r = run(cmd)
+            if r.returncode == 0 or "lock" not in r.stderr:
+                break
+            time.sleep(0.25)
+        if r.returncode != 0:
+            raise AssertionError(f"useradd failed ({r.returncode}): {r.stderr}")
         pw = pwd.getpwnam(self.name)
         self.uid, self.gid = pw.pw_uid, pw.pw_gid
         self.root = area.user_root(self.name, self.uid, self.gid)
 
     def remove(self):
-        run(["userdel", self.name])
+        for _ in range(40):
+            r = run(["userdel", self.name])
+            if r.returncode == 0 or "lock" not in r.stderr:
+                return
+            time.sleep(0.25)
 
 
 def sftp(server, user, key, commands, extra=(), timeout=90):
