@@ -121,7 +121,10 @@ int serve(wharf::sftp::Server& server) {
       auto out = server.output();
       ssize_t n = ::write(STDOUT_FILENO, out.data(), out.size());
       if (n < 0 && errno != EAGAIN && errno != EINTR) return 1;
-      if (n > 0) server.consume(static_cast<size_t>(n));
+      if (n > 0) {
+        server.consume(static_cast<size_t>(n));
+        server.pump();
+      }
     }
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       auto space = server.input_space();
@@ -133,7 +136,10 @@ int serve(wharf::sftp::Server& server) {
         // Write what we can right away: one large write per chunk of requests.
         auto out = server.output();
         ssize_t w = out.empty() ? 0 : ::write(STDOUT_FILENO, out.data(), out.size());
-        if (w > 0) server.consume(static_cast<size_t>(w));
+        if (w > 0) {
+          server.consume(static_cast<size_t>(w));
+          server.pump();
+        }
       }
     }
   }

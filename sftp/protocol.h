@@ -86,6 +86,8 @@ inline constexpr size_t kMaxHandles = 256;
 inline constexpr size_t kMaxPath = 64 * 1024;  // a path argument, far above PATH_MAX
 inline constexpr size_t kReaddirBatch = 100;   // names per READDIR reply, as OpenSSH
 inline constexpr size_t kInputBuffer = (1u << 20) + kMaxMessage + 4;
-inline constexpr size_t kOutputHighWater = 4u << 20;  // stop feeding above this much output
+// Requests wait while this much output is queued: a small working set keeps the data in cache
+// (measured: half the server CPU of a 4 MiB queue for downloads) and callers see backpressure.
+inline constexpr size_t kOutputHighWater = 128u << 10;
 
 }  // namespace wharf::sftp

@@ -66,7 +66,9 @@ const Server::Extension Server::kExtensions[] = {
 };
 
 Server::Server(fs::Root& root, ServerOptions options)
-    : root_(root), handles_(std::min(options.max_handles, kMaxHandles)) {}
+    : root_(root),
+      handles_(std::min(options.max_handles, kMaxHandles)),
+      output_high_water_(std::max<size_t>(options.output_high_water, 1)) {}
 
 void Server::feed(wire::ByteView in) {
   if (in_begin_ == in_end_) {
@@ -86,13 +88,17 @@ std::span<uint8_t> Server::input_space() {
   if (in_.empty()) in_.resize(kInputBuffer);
   if (in_begin_ == in_end_) in_begin_ = in_end_ = 0;
   if (in_.size() - in_end_ < kMaxMessage + 4) {
-    // Only a partial message (at most one maximum-size message) is ever moved.
+    // Usually only a partial message is moved. Messages held back while output is backed up
+    // (see process()) make the buffer grow for a caller that feeds anyway.
     std::memmove(in_.data(), in_.data() + in_begin_, in_end_ - in_begin_);
     in_end_ -= in_begin_;
     in_begin_ = 0;
+    if (in_.size() - in_end_ < kMaxMessage + 4) in_.resize(in_end_ + kInputBuffer);
   }
   return {in_.data() + in_end_, in_.size() - in_end_};
 }
+
+void Server::pump() { commit_input(0); }
 
 void Server::commit_input(size_t n) {
   in_end_ += std::min(n, in_.size() - in_end_);
@@ -100,7 +106,8 @@ void Server::commit_input(size_t n) {
   if (in_begin_ == in_end_) in_begin_ = in_end_ = 0;
 }
 
-// Handles every complete message at the front of `data`; returns the bytes consumed. An
+// Handles the complete messages at the front of `data` until the output is backed up; returns
+// the bytes consumed. Holding requests back keeps the working set (and latency) small. An
 // oversized message is answered with SSH_FX_BAD_MESSAGE once its type and id are in, and the
 // rest of it is discarded as it arrives.
 size_t Server::process(wire::ByteView data) {
@@ -114,7 +121,7 @@ size_t Server::process(wire::ByteView data) {
       if (skip_ > 0) return used;
       continue;
     }
-    if (rest.size() < 4) return used;
+    if (rest.size() < 4 || output_backed_up()) return used;
     uint32_t len = be32(rest.data());
     if (len > kMaxMessage) {
       if (rest.size() < 9) return used;  // length, type and request id

@@ -28,6 +28,8 @@ namespace wharf::sftp {
 
 struct ServerOptions {
   size_t max_handles = kMaxHandles;
+  // Requests wait (and callers should stop feeding) while this much output is queued.
+  size_t output_high_water = kOutputHighWater;
 };
 
 class Server {
@@ -40,12 +42,14 @@ class Server {
   // input_space().size() bytes into it, then commit_input() the count read.
   std::span<uint8_t> input_space();
   void commit_input(size_t n);
+  // Handles requests held back while the output was backed up; call after draining output.
+  void pump();
 
   // Replies not yet taken, oldest first, and how many bytes the caller has taken.
   wire::ByteView output() const { return out_.view(); }
   void consume(size_t n) { out_.consume(n); }
   size_t output_size() const { return out_.size(); }
-  bool output_backed_up() const { return output_size() >= kOutputHighWater; }
+  bool output_backed_up() const { return output_size() >= output_high_water_; }
 
   bool initialized() const { return initialized_; }
   size_t open_handles() const { return handles_.size(); }
@@ -136,6 +140,7 @@ class Server {
   bool initialized_ = false;
 
   wire::Bytes in_;  // input not yet handled: in_[in_begin_, in_end_)
+  size_t output_high_water_ = kOutputHighWater;
   size_t in_begin_ = 0;
   size_t in_end_ = 0;
   uint64_t skip_ = 0;  // bytes left of an oversized message being discarded
