@@ -8,10 +8,12 @@ Use run.sh, which builds wharfd optimised first.
 """
 
 import argparse
+import dataclasses
 import datetime
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import time
@@ -64,7 +66,13 @@ def machine():
 def run(args):
     sizes = workloads.QUICK if args.quick else workloads.Sizes()
     reps = args.reps or (1 if args.quick else 3)
-    only = set(args.only.split(",")) if args.only else None
+    if args.set:
+        sizes = dataclasses.replace(sizes, **{k: int(v) for k, v in
+                                              (kv.split("=", 1) for kv in args.set)})
+    chosen = workloads.ALL
+    if args.only:  # in the order given
+        by_name = dict(workloads.ALL)
+        chosen = [(n, by_name[n]) for n in args.only.split(",")]
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     rig = riglib.Rig()
@@ -78,9 +86,7 @@ def run(args):
         servers = [riglib.Wharfd(rig, args.wharfd).start(), riglib.OpenSshd(rig).start()]
         proxies = start_proxies(bench, servers)
         samples = {}  # figure -> server -> [values]
-        for name, fn in workloads.ALL:
-            if only and name not in only:
-                continue
+        for name, fn in chosen:
             t0 = time.monotonic()
             for _ in range(reps):
                 for s in servers:  # interleaved: A B A B ...
@@ -99,6 +105,7 @@ def run(args):
             "load_after": [round(x, 2) for x in os.getloadavg()],
             "seconds": round(time.time() - started, 1),
             "verified_transfers": bench.client.verified,
+            "cpu_method": servers[0].meter.method,
             "extra": bench.extra,
             "figures": report.summarise(samples, workloads.figures()),
         }
@@ -122,12 +129,16 @@ def run(args):
 
 
 def main():
+    # A plain `kill` still removes the user, the servers and the files (see run()'s finally).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--wharfd", required=True, help="the wharfd binary (built with -c opt)")
     p.add_argument("--quick", action="store_true", help="tiny sizes, 1 repetition (smoke run)")
     p.add_argument("--reps", type=int, default=0, help="repetitions (default 3, quick 1)")
     p.add_argument("--only", default="", help="comma-separated workloads: " +
                    ",".join(n for n, _ in workloads.ALL))
+    p.add_argument("--set", action="append", default=[],
+                   help="override a size in bytes or a count, e.g. --set big=268435456")
     p.add_argument("--json-out", default="", help="also write the JSON line to this file")
     run(p.parse_args())
 

@@ -117,6 +117,8 @@ class Server:
     """One server process (the listener); subclasses write the config and the command."""
 
     name = "?"
+    wrapped = False
+    meter = None
 
     def __init__(self, rig):
         self.rig = rig
@@ -134,6 +136,8 @@ class Server:
                 raise RuntimeError(f"{self.name} exited: {self.read_log()}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                self.meter = procstat.cpu_meter(
+                    self.proc.pid, f"wharf-bench-{self.name}-{self.proc.pid}")
                 return self
             except OSError:
                 time.sleep(0.05)
@@ -143,19 +147,25 @@ class Server:
         with open(self.log_path, "rb") as f:
             return f.read().decode("utf-8", "replace")[-4000:]
 
+    def listener(self):
+        """The listener's pid (below the profiler when WHARF_BENCH_WRAP runs one)."""
+        if self.wrapped:
+            return min(procstat.children_map().get(self.proc.pid, [self.proc.pid]))
+        return self.proc.pid
+
     def cpu_seconds(self):
         """All CPU of the server so far; call after settle()."""
-        return procstat.tree_cpu_seconds(self.proc.pid)
+        return self.meter.seconds()
 
     def settle(self):
-        if not procstat.wait_no_descendants(self.proc.pid):
+        if not procstat.wait_no_descendants(self.listener()):
             raise RuntimeError(f"{self.name}: connection processes still running")
 
     def pss_kib(self):
-        return procstat.tree_pss_kib(self.proc.pid)
+        return procstat.tree_pss_kib(self.listener())
 
     def processes(self):
-        return 1 + len(procstat.descendants(self.proc.pid))
+        return 1 + len(procstat.descendants(self.listener()))
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -165,6 +175,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if getattr(self, "meter", None):
+            self.meter.close()
 
 
 class OpenSshd(Server):
@@ -237,7 +249,11 @@ MaxStartups 1000
 PerSourcePenalties no
 LogLevel {LOG_LEVEL}
 """)
-        return [self.binary, "-D", "-e", "-f", config, "-p", str(self.port)]
+        # WHARF_BENCH_WRAP: a profiler to run wharfd under, e.g. "perf record -g -o /tmp/w.data"
+        # (its figures then include the profiler's own CPU).
+        wrap = os.environ.get("WHARF_BENCH_WRAP", "").split()
+        self.wrapped = bool(wrap)
+        return [*wrap, self.binary, "-D", "-e", "-f", config, "-p", str(self.port)]
 
     def version(self):
         r = subprocess.run([self.binary, "-V"], capture_output=True, text=True, timeout=10)
