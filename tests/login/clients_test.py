@@ -7,6 +7,7 @@ import os
 import random
 import shutil
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/lib"))
@@ -114,6 +115,55 @@ class PreAuth(unittest.TestCase):
             self.assertCut(t)
         finally:
             t.close()
+
+
+def userauth_request(user, service="ssh-connection", method="none"):
+    """SSH_MSG_USERAUTH_REQUEST (RFC 4252 section 5) as raw payload bytes."""
+    def string(v):
+        v = v.encode()
+        return len(v).to_bytes(4, "big") + v
+    return bytes([50]) + string(user) + string(service) + string(method)
+
+
+class RequestDiscipline(unittest.TestCase):
+    """Requests sent straight after one paramiko auth call (so the service stays accepted)."""
+
+    def setUp(self):
+        import paramiko
+        self.mark = len(M["server"].read_log())
+        self.t = login.paramiko_transport(M["server"])
+        with self.assertRaises(paramiko.AuthenticationException):
+            self.t.auth_publickey(M["user"], login.paramiko_key(login.keygen(
+                M["area"].keys, login.unique_name("unauthorized"), "ed25519")))
+        self.assertTrue(self.t.is_active())
+
+    def tearDown(self):
+        self.t.close()
+
+    def test_changing_user_during_authentication_ends_the_connection(self):
+        forge(self.t, userauth_request("other-" + M["user"]))
+        self.assertIsNotNone(login.wait_inactive(self.t, 15), "connection not ended")
+        self.assertTrue(login.log_lines_since(M["server"], self.mark, r"changed during auth"))
+
+    def test_changing_service_during_authentication_ends_the_connection(self):
+        forge(self.t, userauth_request(M["user"], service="ssh-userauth"))
+        self.assertIsNotNone(login.wait_inactive(self.t, 15), "connection not ended")
+
+    def test_none_requests_do_not_count_but_are_capped(self):
+        for _ in range(20):
+            forge(self.t, userauth_request(M["user"]))
+        time.sleep(1)
+        self.assertTrue(self.t.is_active())  # 21 requests: under the cap of 64, none not counted
+        for _ in range(60):
+            if not self.t.is_active():
+                break
+            try:
+                forge(self.t, userauth_request(M["user"]))
+            except (EOFError, OSError):
+                break  # the server already closed the socket
+        self.assertIsNotNone(login.wait_inactive(self.t, 15), "not cut after 80 requests")
+        self.assertTrue(login.log_lines_since(M["server"], self.mark,
+                                              r"too many authentication requests"))
 
 
 class Paramiko(unittest.TestCase):
