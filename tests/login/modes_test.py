@@ -157,5 +157,35 @@ class Unprivileged(unittest.TestCase):
         self.assertFalse(os.path.exists(os.path.join(M["area"].base, "..", "escape.txt")))
 
 
+@unittest.skipUnless(os.geteuid() == 0, "needs root")
+class RootDaemonVirtualUserWithoutIds(unittest.TestCase):
+    """A virtual user whose users-file entry has no uid/gid, served by a root daemon: the session
+    runs as the owner of its root (daemon/confine.cc target_ids), so its own authorized_keys,
+    owned by that account (as `ssh-copy-id -s` leaves it), must pass StrictModes."""
+
+    @unittest.expectedFailure  # reported: StrictModes checks such files against uid 0
+    def test_login_with_keys_owned_by_the_root_owner(self):
+        area = M["area"]
+        state = wharfd.make_state_dir()
+        login.make_host_keys(state)
+        key = area.key("ed25519")
+        uid = 61234
+        user = login.unique_name("nid")
+        root = area.user_root(user, uid, uid)
+        login.authorize(root, [login.public_line(key)], uid, uid)
+        users = login.write_users_file(os.path.join(area.base, user + ".users"),
+                                       [(user, "", "", "", root)])
+        try:
+            local = os.path.join(wharftest.tmpdir(), "noids.txt")
+            with open(local, "w") as f:
+                f.write("no ids\n")
+            with login.server(state, f"VirtualUsersFile {users}\nLogLevel VERBOSE\n") as s:
+                r = login.sftp(s, user, key, ["pwd", f"put {local} noids.txt"])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(os.stat(os.path.join(root, "noids.txt")).st_uid, uid)
+        finally:
+            shutil.rmtree(state, ignore_errors=True)
+
+
 if __name__ == "__main__":
     wharftest.main()
