@@ -42,8 +42,8 @@ def setUpModule():
 def tearDownModule():
     M["area"].cleanup()
     shutil.rmtree(M["state"], ignore_errors=True)
-    login.summary("MaxAuthTries 3 and default 6 with ssh -i x N wrong keys (repeated), the good key "
-                  f"after N-1 wrong ones; LoginGraceTime {GRACE}s stalls before/after "
+    login.summary("MaxAuthTries 3 and default 6 with ssh -i x N wrong keys (repeated), the good "
+                  f"key after N-1 wrong ones; LoginGraceTime {GRACE}s stalls before/after "
                   "identification, after KEXINIT, after KEX, after a failed auth; no cut after "
                   "login")
 

@@ -141,7 +141,8 @@ class Unprivileged(unittest.TestCase):
             f.write("unprivileged upload\n")
         stolen = os.path.join(wharftest.tmpdir(), "unpriv-stolen")
         r = login.sftp(self.server, self.user, self.key, [
-            "pwd", "ls -a ..", "ls hostetc", f"put {local} up.txt", f"-put {local} ../../escape.txt",
+            "pwd", "ls -a ..", "ls hostetc", f"put {local} up.txt",
+            f"-put {local} ../../escape.txt",
             f"-get hostetc/passwd {stolen}", f"-get ../../../../etc/passwd {stolen}",
         ])
         out = "\n".join(l for l in r.stdout.splitlines() if not l.startswith("sftp>"))
