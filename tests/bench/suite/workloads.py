@@ -27,8 +27,8 @@ class Sizes:
     scp: int = GiB            # workload 7
 
 
-QUICK = Sizes(big=32 * MiB, delayed=4 * MiB, files=100, sessions=20, concurrent=10,
-              text=8 * MiB, scp=32 * MiB)
+QUICK = Sizes(big=8 * MiB, delayed=2 * MiB, files=50, sessions=5, concurrent=5, text=1 * MiB,
+              scp=8 * MiB)
 
 
 @dataclass
