@@ -37,7 +37,8 @@ def table(result):
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = [f"{result['date']}  {result['cpu_model']}  {result['cores']} cores  "
              f"load {result['load_before']} -> {result['load_after']}",
-             f"{result['wharfd_version']} | {result['sshd_version']} | client {result['ssh_client']}"]
+             f"{result['wharfd_version']} | {result['sshd_version']} | "
+             f"client {result['ssh_client']}"]
     for i, r in enumerate(rows):
         lines.append("  ".join(c.ljust(widths[j]) if j == 0 else c.rjust(widths[j])
                                for j, c in enumerate(r)))

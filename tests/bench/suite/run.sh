@@ -9,5 +9,8 @@ if [[ ! -x /usr/sbin/sshd ]]; then
        "(or apt-get install openssh-server)" >&2
   exit 1
 fi
-bazel build -c opt //daemon:wharfd
-exec /usr/bin/python3 tests/bench/suite/bench.py --wharfd "$(bazel info -c opt bazel-bin)/daemon/wharfd" "$@"
+# BAZEL may add startup options, e.g. BAZEL="bazel --output_base=/root/.cache/bazel-mine".
+read -r -a bazel <<< "${BAZEL:-bazel}"
+"${bazel[@]}" build -c opt //daemon:wharfd
+bin=$("${bazel[@]}" info -c opt bazel-bin)
+exec /usr/bin/python3 tests/bench/suite/bench.py --wharfd "$bin/daemon/wharfd" "$@"
