@@ -8,7 +8,8 @@
 //   adds the uint32 length. Handles are random (sftp/handles.h), so a field that is the string
 //   "HND" + n (length 4) is replaced by the n-th handle the server has returned.
 // Replies must be well framed (uint32 length, at least type and id). Files are capped at 1 MiB
-// (RLIMIT_FSIZE) so that copy and hash requests stay quick.
+// (RLIMIT_FSIZE) so that copy and hash requests stay quick. WHARF_FUZZ_TRACE=1 prints each
+// reply's id, type and status code (to check what a seed reaches).
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -102,6 +104,7 @@ fs::Policy policy_for(uint8_t flags) {
 struct Replies {
   wire::Bytes pending;
   std::vector<std::string> handles;
+  const bool trace = std::getenv("WHARF_FUZZ_TRACE") != nullptr;  // replies on stderr
 
   void drain(sftp::Server& s) {
     for (int i = 0; i < 1000 && s.output_size() > 0; ++i) {
@@ -123,7 +126,11 @@ struct Replies {
       if (r.remaining() < len) break;
       wire::Reader msg = r.sub(len, "reply");
       const uint8_t type = msg.u8("type");
-      msg.u32("id");
+      const uint32_t id = msg.u32("id");
+      if (trace) {
+        const uint32_t code = type == sftp::SSH_FXP_STATUS ? msg.u32("status code") : 0;
+        std::fprintf(stderr, "reply id %u type %u status %u\n", id, type, code);
+      }
       if (type == sftp::SSH_FXP_HANDLE) {
         auto h = msg.string("handle", 256);
         handles.emplace_back(wire::as_text(h));
