@@ -61,7 +61,7 @@ def tearDownModule():
         M["sysuser"].remove()
     M["area"].cleanup()
     shutil.rmtree(M["state"], ignore_errors=True)
-    login.summary(f"{len(KEY_CASES)} key types x (virtual user, system user): ssh/sftp login, "
+    login.summary(f"{len(KEY_CASES)} key types x {WHICH} users: ssh/sftp login, "
                   "pwd /, ls .. = root, put owned by the user's uid, symlink to /etc confined")
 
 
