@@ -10,11 +10,6 @@
 // Replies must be well framed (uint32 length, at least type and id). Files are capped at 1 MiB
 // (RLIMIT_FSIZE) so that copy and hash requests stay quick. WHARF_FUZZ_TRACE=1 prints each
 // reply's id, type and status code (to check what a seed reaches).
-#include <fcntl.h>
-#include <ftw.h>
-#include <signal.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -29,76 +24,13 @@
 #include "sftp/protocol.h"
 #include "sftp/server.h"
 #include "tests/fuzz/fuzz_util.h"
+#include "tests/fuzz/scratch_root.h"
 #include "transport/wire.h"
 
 namespace {
 
 using namespace wharf;
 using fuzz::check;
-
-int remove_entry(const char* path, const struct stat*, int, struct FTW* ftw);
-void remove_scratch();
-
-const std::string& scratch_dir() {
-  static const std::string* dir = [] {
-    char templ[] = "/tmp/wharf-sftp-fuzz-XXXXXX";
-    check(::mkdtemp(templ) != nullptr);
-    struct rlimit lim {
-      1 << 20, 1 << 20
-    };
-    ::setrlimit(RLIMIT_FSIZE, &lim);
-    ::signal(SIGXFSZ, SIG_IGN);  // writes past the cap fail with EFBIG instead
-    std::atexit(remove_scratch);
-    return new std::string(templ);
-  }();
-  return *dir;
-}
-
-int remove_entry(const char* path, const struct stat*, int, struct FTW* ftw) {
-  if (ftw->level > 0) ::remove(path);
-  return 0;
-}
-
-void remove_scratch() {
-  const std::string& dir = scratch_dir();
-  ::chmod(dir.c_str(), 0755);
-  ::nftw(dir.c_str(), remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-  ::rmdir(dir.c_str());
-}
-
-// Empties the root and puts back a small tree: a file, a directory with a file, a symlink.
-void reset_root(const std::string& dir) {
-  ::chmod(dir.c_str(), 0755);
-  ::nftw(dir.c_str(), remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-  auto write = [&](const std::string& name, std::string_view text) {
-    int fd = ::open((dir + "/" + name).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) return;
-    (void)!::write(fd, text.data(), text.size());
-    ::close(fd);
-  };
-  write("a.txt", "hello, fuzz\n");
-  ::mkdir((dir + "/d").c_str(), 0755);
-  write("d/b.bin", std::string(300, 'b'));
-  (void)!::symlink("a.txt", (dir + "/link").c_str());
-}
-
-fs::Policy policy_for(uint8_t flags) {
-  fs::Policy p;
-  switch (flags & 3) {
-    case 1:
-      p.read_only = true;
-      break;
-    case 2:
-      p.drop_box = true;
-      break;
-    case 3:
-      p.atomic_uploads = true;
-      break;
-    default:
-      break;
-  }
-  return p;
-}
 
 // Takes the server's replies, checking their framing and remembering handles.
 struct Replies {
@@ -166,11 +98,11 @@ wire::Bytes frame(wire::ByteView body) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string& dir = scratch_dir();
-  reset_root(dir);
+  const std::string& dir = fuzz::scratch_dir();
+  fuzz::reset_root(dir);
   fuzz::Input in(data, size);
   const uint8_t flags = in.byte();
-  auto root = fs::Root::open(dir, policy_for(flags));
+  auto root = fs::Root::open(dir, fuzz::policy_for(flags));
   check(root.ok());
   sftp::Server server(**root);
   Replies replies;
