@@ -20,7 +20,11 @@ class SftpApp : public SessionApp {
   // sftp-server ends at EOF on its input, and sshd then reports exit status 0.
   void on_eof() override { eof_ = true; }
   wire::ByteView output() const override { return server_.output(); }
-  void consume(size_t n) override { server_.consume(n); }
+  // Draining output lets the server run requests it held back while the output was backed up.
+  void consume(size_t n) override {
+    server_.consume(n);
+    server_.pump();
+  }
   bool backed_up() const override { return server_.output_backed_up(); }
   std::optional<uint32_t> exit_status() const override;
 

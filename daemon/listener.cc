@@ -167,10 +167,11 @@ std::vector<int> open_listeners(const std::vector<ListenEndpoint>& endpoints) {
   return fds;
 }
 
-void run_listener(const std::vector<int>& listeners,
+void run_listener(const std::vector<int>& listeners, const std::function<void()>& ready,
                   const std::function<int(int, const PeerInfo&)>& serve) {
   sigset_t old_mask;
   int sfd = make_signal_fd(old_mask);
+  ready();
   std::vector<pollfd> fds;
   fds.push_back({sfd, POLLIN, 0});
   for (int l : listeners) fds.push_back({l, POLLIN, 0});

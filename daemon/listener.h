@@ -26,9 +26,10 @@ PeerInfo describe_socket(int fd);
 // Binds and listens on every endpoint; throws std::runtime_error naming the endpoint on failure.
 std::vector<int> open_listeners(const std::vector<ListenEndpoint>& endpoints);
 
-// Runs the accept loop until SIGTERM or SIGINT. `serve` runs in the forked child with the
+// Runs the accept loop until SIGTERM or SIGINT. `ready` runs once the signals are caught
+// (so a SIGTERM right after it is a clean stop). `serve` runs in the forked child with the
 // connected socket; the child exits with its return value.
-void run_listener(const std::vector<int>& listeners,
+void run_listener(const std::vector<int>& listeners, const std::function<void()>& ready,
                   const std::function<int(int fd, const PeerInfo&)>& serve);
 
 }  // namespace wharf::daemon

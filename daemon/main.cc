@@ -92,9 +92,9 @@ int run(const Options& opts) {
     return serve_connection(STDIN_FILENO, STDOUT_FILENO, ctx, describe_socket(STDIN_FILENO));
   }
   std::vector<int> listeners = open_listeners(where);
-  log::info("Wharf {} ready.", transport::kWharfVersion);
-  run_listener(listeners,
-               [&](int fd, const PeerInfo& peer) { return serve_connection(fd, fd, ctx, peer); });
+  run_listener(
+      listeners, [] { log::info("Wharf {} ready.", transport::kWharfVersion); },
+      [&](int fd, const PeerInfo& peer) { return serve_connection(fd, fd, ctx, peer); });
   return 0;
 }
 

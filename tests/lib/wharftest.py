@@ -99,7 +99,13 @@ def _write_xml(result, path, suite_name):
 
 
 def main(module="__main__"):
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[module])
+    # `-k PATTERN` (repeatable) runs only matching tests, as unittest's own -k does; Bazel passes
+    # it through with --test_arg=-k --test_arg=PATTERN.
+    loader = unittest.TestLoader()
+    patterns = [sys.argv[i + 1] for i, a in enumerate(sys.argv[:-1]) if a == "-k"]
+    if patterns:
+        loader.testNamePatterns = [p if "*" in p else f"*{p}*" for p in patterns]
+    suite = loader.loadTestsFromModule(sys.modules[module])
     runner = unittest.TextTestRunner(stream=sys.stdout, verbosity=2, resultclass=_Result)
     result = runner.run(suite)
     xml_path = os.environ.get("XML_OUTPUT_FILE")
