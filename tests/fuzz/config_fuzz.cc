@@ -4,6 +4,7 @@
 // loads must evaluate for a connection, and its `sshd -T` dump must load again and dump the
 // same (config.h: the dump "parses back").
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -40,9 +41,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::optional<conf::Config> again;
   try {
     again = conf::Config::parse_text(dump, "/nonexistent/fuzz_dump", {});
-  } catch (const conf::ConfigError&) {
+  } catch (const conf::ConfigError& e) {
+    std::fprintf(stderr, "dump does not load: %s\n--- dump:\n%s", e.what(), dump.c_str());
     check(false);  // the dump of a loaded configuration must load
   }
-  check(again->dump(again->global()) == dump);
+  const std::string dump2 = again->dump(again->global());
+  if (dump2 != dump) {
+    std::fprintf(stderr, "dump changed:\n--- first:\n%s--- second:\n%s", dump.c_str(),
+                 dump2.c_str());
+    check(false);
+  }
   return 0;
 }
