@@ -68,12 +68,20 @@ int listen_on(const ListenEndpoint& ep) {
   return fd;
 }
 
-// Blocks the signals the loop handles and returns a signalfd for them.
-int make_signal_fd(sigset_t& old_mask) {
+sigset_t g_old_mask;
+bool g_blocked = false;
+
+sigset_t daemon_signals() {
   sigset_t mask;
   sigemptyset(&mask);
   for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, s);
-  sigprocmask(SIG_BLOCK, &mask, &old_mask);
+  return mask;
+}
+
+// A signalfd for the signals block_daemon_signals() blocked.
+int make_signal_fd() {
+  block_daemon_signals();
+  sigset_t mask = daemon_signals();
   int fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
   if (fd < 0) throw std::runtime_error("signalfd: " + errno_text());
   return fd;
@@ -111,7 +119,7 @@ bool handle_signals(int sfd) {
   return stop;
 }
 
-void accept_one(int lfd, int sfd, const sigset_t& old_mask, const std::vector<int>& listeners,
+void accept_one(int lfd, int sfd, const std::vector<int>& listeners,
                 const std::function<int(int, const PeerInfo&)>& serve) {
   int fd = accept4(lfd, nullptr, nullptr, SOCK_CLOEXEC);
   if (fd < 0) {
@@ -130,7 +138,7 @@ void accept_one(int lfd, int sfd, const sigset_t& old_mask, const std::vector<in
     for (int l : listeners) close(l);
     close(sfd);
     signal(SIGPIPE, SIG_IGN);
-    sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+    restore_signal_mask();
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     _exit(serve(fd, peer));
@@ -141,6 +149,17 @@ void accept_one(int lfd, int sfd, const sigset_t& old_mask, const std::vector<in
 }
 
 }  // namespace
+
+void block_daemon_signals() {
+  if (g_blocked) return;
+  sigset_t mask = daemon_signals();
+  sigprocmask(SIG_BLOCK, &mask, &g_old_mask);
+  g_blocked = true;
+}
+
+void restore_signal_mask() {
+  if (g_blocked) sigprocmask(SIG_SETMASK, &g_old_mask, nullptr);
+}
 
 PeerInfo describe_socket(int fd) {
   PeerInfo info;
@@ -169,8 +188,7 @@ std::vector<int> open_listeners(const std::vector<ListenEndpoint>& endpoints) {
 
 void run_listener(const std::vector<int>& listeners, const std::function<void()>& ready,
                   const std::function<int(int, const PeerInfo&)>& serve) {
-  sigset_t old_mask;
-  int sfd = make_signal_fd(old_mask);
+  int sfd = make_signal_fd();
   ready();
   std::vector<pollfd> fds;
   fds.push_back({sfd, POLLIN, 0});
@@ -183,12 +201,12 @@ void run_listener(const std::vector<int>& listeners, const std::function<void()>
     }
     if (fds[0].revents & POLLIN) stop = handle_signals(sfd);
     for (size_t i = 1; i < fds.size() && !stop; ++i) {
-      if (fds[i].revents & POLLIN) accept_one(fds[i].fd, sfd, old_mask, listeners, serve);
+      if (fds[i].revents & POLLIN) accept_one(fds[i].fd, sfd, listeners, serve);
     }
   }
   for (int l : listeners) close(l);
   close(sfd);
-  sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+  restore_signal_mask();
 }
 
 }  // namespace wharf::daemon

@@ -26,6 +26,13 @@ PeerInfo describe_socket(int fd);
 // Binds and listens on every endpoint; throws std::runtime_error naming the endpoint on failure.
 std::vector<int> open_listeners(const std::vector<ListenEndpoint>& endpoints);
 
+// Blocks SIGTERM, SIGINT, SIGHUP and SIGCHLD so the listener can take them from a signalfd.
+// Call first thing in main(): the mask is per thread, and libraries may start threads that
+// would otherwise receive (and die of) those signals. Children get the old mask back.
+void block_daemon_signals();
+// Restores the mask block_daemon_signals() found (for a process that will not listen).
+void restore_signal_mask();
+
 // Runs the accept loop until SIGTERM or SIGINT. `ready` runs once the signals are caught
 // (so a SIGTERM right after it is a clean stop). `serve` runs in the forked child with the
 // connected socket; the child exits with its return value.

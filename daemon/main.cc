@@ -88,6 +88,7 @@ int run(const Options& opts) {
     }
   }
   if (opts.inetd) {
+    restore_signal_mask();
     signal(SIGPIPE, SIG_IGN);
     return serve_connection(STDIN_FILENO, STDOUT_FILENO, ctx, describe_socket(STDIN_FILENO));
   }
@@ -118,6 +119,7 @@ int main(int argc, char** argv) {
     fmt::print("Wharf {}\n", transport::kWharfVersion);
     return 0;
   }
+  daemon::block_daemon_signals();  // before any library starts a thread
   try {
     return daemon::run(opts);
   } catch (const conf::ConfigError& e) {

@@ -17,7 +17,7 @@ auth::UserAuthConfig userauth_config(const ServerContext& ctx, const PeerInfo& p
   auth::UserAuthConfig c;
   c.client_address = peer.address;
   c.client_port = peer.port;
-  c.find_user = [&ctx](const std::string& name) { return find_user(ctx, name); };
+  c.find_user = [&ctx, peer](const std::string& name) { return find_user(ctx, name, peer); };
   c.settings_for = [&ctx, peer](const std::string& name, const std::vector<std::string>& groups) {
     return settings_for_user(ctx, name, groups, peer);
   };

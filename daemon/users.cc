@@ -1,11 +1,40 @@
 #include "daemon/users.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "daemon/confine.h"
+
 namespace wharf::daemon {
 
-std::optional<auth::User> find_user(const ServerContext& ctx, const std::string& name) {
-  if (ctx.demo && name == ctx.demo->user.name) return ctx.demo->user;
-  if (const auth::User* user = ctx.virtual_users.find(name)) return *user;
-  return auth::lookup_system_user(name);
+namespace {
+
+constexpr uid_t kNobody = 65534;
+
+void settle_session_ids(const ServerContext& ctx, auth::User& user, const PeerInfo& peer) {
+  conf::Settings s = settings_for_user(ctx, user.name, user.group_names, peer);
+  struct stat st {};
+  bool owned = stat(user_root_path(user, s).c_str(), &st) == 0 && st.st_uid != 0;
+  user.uid = owned ? st.st_uid : kNobody;
+  user.gid = owned ? st.st_gid : kNobody;
+  user.groups = {user.gid};
+  user.has_ids = true;
+}
+
+}  // namespace
+
+std::optional<auth::User> find_user(const ServerContext& ctx, const std::string& name,
+                                    const PeerInfo& peer) {
+  std::optional<auth::User> user;
+  if (ctx.demo && name == ctx.demo->user.name) {
+    user = ctx.demo->user;
+  } else if (const auth::User* v = ctx.virtual_users.find(name)) {
+    user = *v;
+  } else {
+    return auth::lookup_system_user(name);
+  }
+  if (!user->has_ids && geteuid() == 0) settle_session_ids(ctx, *user, peer);
+  return user;
 }
 
 conf::Settings settings_for_user(const ServerContext& ctx, const std::string& name,

@@ -13,7 +13,11 @@
 
 namespace wharf::daemon {
 
-std::optional<auth::User> find_user(const ServerContext& ctx, const std::string& name);
+// The account called `name`. When wharfd runs as root, a virtual user without uid/gid gets the
+// ids its session will run as (the owner of its root, or nobody when root owns it), so that
+// StrictModes checks its key files against the same ids that confinement drops to.
+std::optional<auth::User> find_user(const ServerContext& ctx, const std::string& name,
+                                    const PeerInfo& peer);
 
 conf::Settings settings_for_user(const ServerContext& ctx, const std::string& name,
                                  const std::vector<std::string>& groups, const PeerInfo& peer);

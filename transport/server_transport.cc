@@ -110,7 +110,9 @@ void ServerTransport::on_service_request(wire::ByteView payload) {
   wire::Reader r(payload.subspan(1));
   std::string_view service = r.text("service name", 64);
   r.expect_end("SERVICE_REQUEST");
-  if (service != "ssh-userauth" || userauth_started_) {
+  // Until authentication succeeds the request may come again (paramiko sends one before every
+  // attempt; sshd accepts it); after success the legality table refuses it.
+  if (service != "ssh-userauth") {
     throw ProtocolError(DisconnectReason::kServiceNotAvailable,
                         fmt::format("service {} not available", log::sanitize(service)));
   }

@@ -164,7 +164,6 @@ class RootDaemonVirtualUserWithoutIds(unittest.TestCase):
     runs as the owner of its root (daemon/confine.cc target_ids), so its own authorized_keys,
     owned by that account (as `ssh-copy-id -s` leaves it), must pass StrictModes."""
 
-    @unittest.expectedFailure  # reported: StrictModes checks such files against uid 0
     def test_login_with_keys_owned_by_the_root_owner(self):
         area = M["area"]
         state = wharfd.make_state_dir()

@@ -91,7 +91,6 @@ class Refusals(unittest.TestCase):
         self.assertEqual(results[0][3:], (True, False))  # refused, connection still open
         self.assertEqual(results[0], results[1])
 
-    @unittest.expectedFailure  # reported: transport/server_transport.cc refuses a 2nd request
     def test_paramiko_second_auth_call_on_one_connection(self):
         # paramiko sends SSH_MSG_SERVICE_REQUEST "ssh-userauth" before every auth_* call; sshd
         # accepts it again until authentication succeeds (auth2.c input_service_request).

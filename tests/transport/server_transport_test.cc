@@ -247,6 +247,36 @@ TEST(ServerTransport, RekeyEveryMebibyteOver64MiB) {
   EXPECT_EQ(client.key_exchanges(), server.key_exchanges());
 }
 
+TEST(ServerTransport, RekeyByTimeOnlyAfterAuth) {
+  std::mt19937 rng(10);
+  ServerTransportConfig config = server_config();
+  config.rekey_seconds = 60;
+  ServerTransport server(config);
+  Collector sink;
+  server.set_handler(&sink);
+  TestClient client(TestClientConfig{});
+  auto t0 = ServerTransport::Clock::now();
+  server.start(t0);
+  client.start();
+  pump(server, client, rng);
+  ASSERT_TRUE(client.keys_active());
+  // Before authentication the time limit never starts a re-exchange.
+  EXPECT_EQ(server.on_timer(t0 + std::chrono::hours(1)), ServerTransport::Clock::time_point::max());
+  pump(server, client, rng);
+  EXPECT_EQ(server.key_exchanges(), 1u);
+  client.send(service_request());
+  pump(server, client, rng);
+  server.set_authenticated();
+  // After it, the deadline is the limit past the last key change; reaching it starts one.
+  auto deadline = server.on_timer(t0 + std::chrono::seconds(1));
+  EXPECT_NE(deadline, ServerTransport::Clock::time_point::max());
+  server.on_timer(deadline + std::chrono::seconds(1));
+  pump(server, client, rng);
+  EXPECT_EQ(server.key_exchanges(), 2u);
+  EXPECT_EQ(client.key_exchanges(), 2u);
+  EXPECT_FALSE(server.closed());
+}
+
 TEST(ServerTransport, ClientStartedRekeyAfterAuth) {
   std::mt19937 rng(5);
   ServerTransport server(server_config());
