@@ -69,7 +69,8 @@ std::optional<ConfigLine> split_config_line(std::string_view s) {
 }
 
 std::string quote_argument(std::string_view s) {
-  bool plain = !s.empty() && s[0] != '#';
+  // A leading '=' would be taken as the keyword's separator (Keyword=value) when read back.
+  bool plain = !s.empty() && s[0] != '#' && s[0] != '=';
   for (char c : s) {
     if (is_space(c) || c == '"' || c == '\'' || c == '\\') plain = false;
   }

@@ -274,6 +274,8 @@ void expect_round_trip(const Settings& s) {
 TEST(Dump, RoundTrips) {
   expect_round_trip(Settings{});
   expect_round_trip(load("PerSourcePenalties no\nAuthorizedKeysFile none\n").global());
+  // Found by tests/fuzz config_fuzz: a value starting with '=' must be quoted in the dump.
+  expect_round_trip(load("AllowUsers==\nDenyUsers =x\n").global());
   Config c = load(
       "Port 1\nPort 2\nListenAddress 0.0.0.0\nListenAddress [::]:3\nListenAddress h:4\n"
       "LogLevel QUIET\nStateDirectory \"/var/lib/my wharf\"\nPidFile /run/w.pid\n"
