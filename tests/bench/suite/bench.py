@@ -49,6 +49,17 @@ def start_proxies(bench, servers, one_way_ms=25):
     return procs
 
 
+# What a crash or a sanitizer report looks like in wharfd's log (children log to the same file).
+CRASH_MARKERS = ("killed by signal", "AddressSanitizer", "runtime error:", "LeakSanitizer",
+                 "terminate called", "internal error")
+
+
+def crash_lines(log_path):
+    with open(log_path, "rb") as f:
+        text = f.read().decode("utf-8", "replace")
+    return [line for line in text.splitlines() if any(m in line for m in CRASH_MARKERS)][:20]
+
+
 def machine():
     model = "?"
     with open("/proc/cpuinfo") as f:
@@ -108,6 +119,7 @@ def run(args):
             "cpu_method": servers[0].meter.method,
             "extra": bench.extra,
             "figures": report.summarise(samples, workloads.figures()),
+            "wharf_log_crash_lines": crash_lines(servers[0].log_path),
         }
     except Exception:
         for s in servers:

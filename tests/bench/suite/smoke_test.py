@@ -52,6 +52,7 @@ class Smoke(unittest.TestCase):
         for key in ("date", "cpu_model", "wharfd_version", "sshd_version", "ssh_client"):
             self.assertTrue(result[key], key)
         self.assertIn("Wharf", result["wharfd_version"])
+        self.assertEqual(result["wharf_log_crash_lines"], [])
         self.assertGreater(result["cores"], 0)
 
 
