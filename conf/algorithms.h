@@ -11,9 +11,11 @@ namespace wharf::conf::algorithms {
 using Names = std::vector<std::string>;
 
 // RFC 8731, RFC 5656, RFC 4419/8268.
+// NIST-curve ECDH is available but off by default, like finite-field DH: ssh-audit fails it
+// ("weak elliptic curves"), and every client Wharf serves speaks curve25519.
 inline const Names kKexDefault = {
-    "curve25519-sha256",  "curve25519-sha256@libssh.org", "ecdh-sha2-nistp256",
-    "ecdh-sha2-nistp384", "ecdh-sha2-nistp521",
+    "curve25519-sha256",
+    "curve25519-sha256@libssh.org",
 };
 inline const Names kKexSupported = {
     "curve25519-sha256",
@@ -28,9 +30,11 @@ inline const Names kKexSupported = {
 };
 
 // RFC 8709, RFC 5656, RFC 8332. ssh-rsa (SHA-1) is supported but off.
+// ECDSA host keys are available but not offered by default, for the same reason.
 inline const Names kHostKeyDefault = {
-    "ssh-ed25519",         "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
-    "ecdsa-sha2-nistp521", "rsa-sha2-512",        "rsa-sha2-256",
+    "ssh-ed25519",
+    "rsa-sha2-512",
+    "rsa-sha2-256",
 };
 inline const Names kHostKeySupported = {
     "ssh-ed25519",
@@ -42,7 +46,11 @@ inline const Names kHostKeySupported = {
     "ssh-rsa",
 };
 // Public-key user authentication uses the same signature algorithms.
-inline const Names& kPubkeyDefault = kHostKeyDefault;
+// User keys: every type people have, ECDSA included.
+inline const Names kPubkeyDefault = {
+    "ssh-ed25519",         "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521", "rsa-sha2-512",        "rsa-sha2-256",
+};
 inline const Names& kPubkeySupported = kHostKeySupported;
 
 // OpenSSH PROTOCOL.chacha20poly1305, RFC 5647 as amended by OpenSSH PROTOCOL, RFC 4344.

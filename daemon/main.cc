@@ -41,6 +41,19 @@ std::vector<ListenEndpoint> endpoints(const conf::Settings& s) {
   return out;
 }
 
+// Threads of this process, from /proc/self/status.
+int thread_count() {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (f == nullptr) return 1;
+  char line[256];
+  int threads = 1;
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    if (std::sscanf(line, "Threads: %d", &threads) == 1) break;
+  }
+  std::fclose(f);
+  return threads;
+}
+
 int serve_connection(int in_fd, int out_fd, const ServerContext& ctx, const PeerInfo& peer) {
   log::info("Connection from {} port {} on {} port {}", peer.address, peer.port, peer.local_address,
             peer.local_port);
@@ -91,6 +104,12 @@ int run(const Options& opts) {
     restore_signal_mask();
     signal(SIGPIPE, SIG_IGN);
     return serve_connection(STDIN_FILENO, STDOUT_FILENO, ctx, describe_socket(STDIN_FILENO));
+  }
+  // The listener forks for every connection: a thread started by a library before that point
+  // would be missing in every child, with any lock it held (Botan's RSA thread pool did this).
+  if (int threads = thread_count(); threads != 1) {
+    throw std::runtime_error(
+        fmt::format("{} threads before forking connections; expected 1", threads));
   }
   std::vector<int> listeners = open_listeners(where);
   run_listener(

@@ -42,7 +42,6 @@ void ServerCore::start(Clock::time_point now) {
     grace_deadline_ = now + std::chrono::seconds(ctx_.settings.login_grace_time);
   }
   transport_.start(now);
-  rekey_deadline_ = transport_.on_timer(now);
 }
 
 void ServerCore::on_message(wire::ByteView payload) {
@@ -142,12 +141,13 @@ Clock::time_point ServerCore::next_deadline() const {
   if (finished_) return Clock::time_point::max();
   Clock::time_point keepalive =
       connection_ ? connection_->next_deadline() : Clock::time_point::max();
-  return std::min({grace_deadline_, rekey_deadline_, keepalive});
+  // Asked afresh each time: login and every key exchange move the rekey deadline.
+  return std::min({grace_deadline_, transport_.rekey_deadline(), keepalive});
 }
 
 void ServerCore::on_timer(Clock::time_point now) {
   if (finished_) return;
-  if (now >= rekey_deadline_) rekey_deadline_ = transport_.on_timer(now);
+  if (now >= transport_.rekey_deadline()) transport_.on_timer(now);
   if (connection_ && now >= connection_->next_deadline()) {
     run_guarded([&] { connection_->on_timer(now); });
     check_connection_end();

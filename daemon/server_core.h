@@ -53,7 +53,6 @@ class ServerCore : public ConnectionCore, private transport::ServiceHandler {
   std::unique_ptr<connection::TransportSink> sink_;
   std::unique_ptr<connection::ConnectionService> connection_;
   Clock::time_point grace_deadline_ = Clock::time_point::max();
-  Clock::time_point rekey_deadline_ = Clock::time_point::max();
   bool finished_ = false;
 };
 

@@ -203,7 +203,13 @@ bool ServerTransport::rekey_due(Clock::time_point now) const {
 
 ServerTransport::Clock::time_point ServerTransport::on_timer(Clock::time_point now) {
   if (!closed_ && rekey_due(now)) send_kexinit();
-  if (config_.rekey_seconds <= 0 || !authenticated()) return Clock::time_point::max();
+  return rekey_deadline();
+}
+
+ServerTransport::Clock::time_point ServerTransport::rekey_deadline() const {
+  if (config_.rekey_seconds <= 0 || !authenticated() || kexinit_sent_ || legality_.in_kex) {
+    return Clock::time_point::max();
+  }
   return keys_time_ + std::chrono::seconds(config_.rekey_seconds);
 }
 

@@ -65,8 +65,11 @@ class ServerTransport {
   void start(Clock::time_point now = Clock::now());
   // Consumes input; throws ProtocolError or wire::DecodeError on a violation by the peer.
   void feed(wire::ByteView in, Clock::time_point now);
-  // Starts a key re-exchange when a RekeyLimit is reached; returns the next time to call it.
+  // Starts a key re-exchange when a RekeyLimit is reached; returns rekey_deadline().
   Clock::time_point on_timer(Clock::time_point now);
+  // When RekeyLimit's time part next falls due: after authentication, counted from the last key
+  // change; Clock::time_point::max() if there is none (or an exchange is already running).
+  Clock::time_point rekey_deadline() const;
   // Queues SSH_MSG_DISCONNECT (or a text line during the identification exchange) and closes.
   void disconnect(DisconnectReason reason, const std::string& description);
 

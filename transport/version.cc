@@ -8,11 +8,12 @@ namespace wharf::transport {
 
 namespace {
 
-// softwareversion: printable US-ASCII without space or minus (RFC 4253 section 4.2).
+// softwareversion: printable US-ASCII without space (RFC 4253 section 4.2). The RFC also rules
+// out '-', but OpenSSH accepts it and its own ssh-keyscan sends "SSH-2.0-OpenSSH-keyscan".
 bool valid_software_version(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {
-    if (c <= ' ' || c >= 127 || c == '-') return false;
+    if (c <= ' ' || c >= 127) return false;
   }
   return true;
 }

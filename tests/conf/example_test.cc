@@ -34,7 +34,8 @@ TEST(Example, ParsesAndShowsEveryKeyword) {
   EXPECT_EQ(g.ports, std::vector<int>{2222});
   EXPECT_EQ(g.listen_addresses.size(), 2u);
   EXPECT_EQ(g.permit_root_login, PermitRootLogin::kNo);
-  EXPECT_EQ(g.kex_algorithms.size(), algorithms::kKexDefault.size() - 1);
+  EXPECT_EQ(g.kex_algorithms.size(), algorithms::kKexDefault.size() + 1);
+  EXPECT_EQ(g.kex_algorithms.back(), "ecdh-sha2-nistp256");
   EXPECT_EQ(g.macs.front(), "hmac-sha2-512-etm@openssh.com");
   EXPECT_EQ(g.pubkey_accepted_algorithms.back(), "ssh-rsa");
   EXPECT_EQ(g.sftp_umask, 022u);

@@ -37,6 +37,13 @@ TEST(Identification, OpenSshClientLine) {
   EXPECT_EQ(r.client_software(), "OpenSSH_9.2p1");
 }
 
+TEST(Identification, MinusInSoftwareVersionAsOpenSshKeyscanSends) {
+  IdentificationReader r;
+  feed_text(r, "SSH-2.0-OpenSSH-keyscan\r\n");
+  ASSERT_TRUE(r.done());
+  EXPECT_EQ(r.client_software(), "OpenSSH-keyscan");
+}
+
 TEST(Identification, ByteAtATimeAndBareLf) {
   IdentificationReader r;
   std::string in = "SSH-1.99-PuTTY_Release_0.78\n";

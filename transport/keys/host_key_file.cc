@@ -1,4 +1,6 @@
 // HostKey's file side: reading and writing private key files.
+#include <botan/auto_rng.h>
+#include <botan/pk_keys.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -71,6 +73,18 @@ HostKey HostKey::parse(std::string_view text) {
       pem_label(text) == kOpensshArmorLabel ? parse_openssh_key(text) : parse_pem_key(text);
   // A pairwise consistency test: some formats carry a public half that Botan does not check
   // against the private one (e.g. the public point of an EC PRIVATE KEY).
+  //
+  // Not by signing for RSA: Botan 2 runs RSA's two CRT exponentiations on its global thread
+  // pool, and a pool started in the listener is inherited by every forked connection child
+  // without its threads, so the child's first RSA signature would wait forever. An RSA public
+  // key (n, e) is part of the private key itself, so Botan's arithmetic check suffices there.
+  if (key.type() == KeyType::kRsa) {
+    Botan::AutoSeeded_RNG rng;
+    if (!key.botan_key().check_key(rng, false)) {
+      throw KeyError("RSA private key is not consistent");
+    }
+    return key;
+  }
   static constexpr std::string_view kProbe = "wharf host key consistency check";
   try {
     key.sign(key.algorithms().front(), wire::as_bytes(kProbe));
