@@ -169,21 +169,28 @@ class BetweenServers(unittest.TestCase):
     def test_scp_3_sftp_mode(self):
         self.copy_3(False, "three_sftp.bin")
 
-    def test_scp_3_recursive_legacy(self):
-        tree = os.path.join(CTX["root_a"], "t3")
+    def copy_3_tree(self, legacy, name):
+        tree = os.path.join(CTX["root_a"], name)
         shutil.copytree(os.path.join(CTX["data"], "tree"), tree)
         for dirpath, dirs, files in os.walk(tree):
             for n in dirs + files:
                 os.chown(os.path.join(dirpath, n), NOBODY, NOBODY)
         a, b = CTX["a"], CTX["b"]
-        cmd = ["scp", "-q", "-3", "-O", "-r", "-i", CTX["key"], *wharfd.SSH_OPTS,
-               f"scp://alice@127.0.0.1:{a.port}/t3", f"scp://alice@127.0.0.1:{b.port}/"]
+        cmd = ["scp", "-q", "-3", "-r"] + (["-O"] if legacy else []) + [
+            "-i", CTX["key"], *wharfd.SSH_OPTS,
+            f"scp://alice@127.0.0.1:{a.port}/{name}", f"scp://alice@127.0.0.1:{b.port}/"]
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
                            stdin=subprocess.DEVNULL)
         self.assertEqual(r.returncode, 0, r.stderr)
         for rel in ["a.txt", "sub/b.bin", "sub/deeper/c.bin"]:
-            self.assertEqual(sha256(os.path.join(CTX["root_b"], "t3", rel)),
+            self.assertEqual(sha256(os.path.join(CTX["root_b"], name, rel)),
                              sha256(os.path.join(tree, rel)))
+
+    def test_scp_3_recursive_legacy(self):
+        self.copy_3_tree(True, "t3_legacy")
+
+    def test_scp_3_recursive_sftp_mode(self):
+        self.copy_3_tree(False, "t3_sftp")
 
 
 class Putty(unittest.TestCase):
