@@ -6,8 +6,10 @@ set -euo pipefail
 build_pkgs=(bazel-bootstrap g++ libbotan-2-dev libfmt-dev zlib1g-dev libasio-dev
             libgtest-dev libgmock-dev openssh-client)
 # Real peers and baselines the tests talk to (see ../shared/BUILDING.md).
-test_pkgs=(openssh-server openssh-sftp-server putty-tools python3 python3-paramiko curl
-           ssh-audit procps clang-14 libclang-rt-14-dev)
+# strace proves SCP spawns nothing; openssl and python3-bcrypt make independent password hashes.
+test_pkgs=(openssh-server openssh-sftp-server putty-tools python3 python3-paramiko
+           python3-bcrypt python3-cryptography curl ssh-audit procps strace openssl passwd
+           util-linux clang-14 libclang-rt-14-dev)
 
 case "${1:-build}" in
   build) want=("${build_pkgs[@]}") ;;

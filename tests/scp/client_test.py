@@ -2,7 +2,8 @@
 """The real OpenSSH client in legacy mode (`scp -O -S wharf-scp-local`) against Wharf's SCP
 handler: uploads and downloads byte for byte (0, 1, 1 MiB, 100 MiB), -r, -p, -d, policies,
 command-injection names under strace (nothing is executed), and malicious records sent straight to
-the handler process (it ends cleanly and writes nothing)."""
+the handler process (it ends cleanly and writes nothing). PuTTY's pscp cannot replace ssh with a
+program, so pscp -scp and -sftp are tested against wharfd in tests/e2e/transfer_test.py."""
 
 import hashlib
 import os
@@ -362,12 +363,6 @@ class MaliciousRecords(ScpBase):
         # file and no temporary file remain.
         self.run_handler("scp -t t", b"C0644 3000000 f\n" + b"x" * 2000000, creates=True)
         self.assertEqual(os.listdir(self.rpath("t")), [])
-
-
-class Putty(unittest.TestCase):
-    def test_pscp(self):
-        self.skipTest("pscp cannot replace ssh with a program (-S): PuTTY's pscp -scp and "
-                      "pscp -sftp are tested against wharfd once SCP is served over SSH")
 
 
 if __name__ == "__main__":
