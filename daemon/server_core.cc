@@ -61,7 +61,6 @@ void ServerCore::on_authenticated(auth::AuthResult result) {
   cc.client_alive_interval = result.settings.client_alive_interval;
   cc.client_alive_count_max = result.settings.client_alive_count_max;
   cc.policy = connection::make_session_policy(result.settings.force_command, result.key.command);
-  user_ = std::move(result);
   sink_ = std::make_unique<connection::TransportSink>(transport_);
   connection_ = std::make_unique<connection::ConnectionService>(*sink_, session_factories(), cc);
 }

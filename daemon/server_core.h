@@ -48,7 +48,6 @@ class ServerCore : public ConnectionCore, private transport::ServiceHandler {
   PeerInfo peer_;
   transport::ServerTransport transport_;
   auth::UserAuth userauth_;
-  std::optional<auth::AuthResult> user_;
   std::optional<Confined> confined_;
   std::unique_ptr<connection::TransportSink> sink_;
   std::unique_ptr<connection::ConnectionService> connection_;
