@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -97,6 +98,16 @@ wharf::fs::Policy parse_args(int argc, char** argv, std::string* root) {
   return policy;
 }
 
+// OpenSSH's sftp client talks to `sftp -D` over a socketpair whose default buffer (208 KiB)
+// holds less than one full READ reply (255 KiB), so the client often finds it empty and waits
+// on us. Room for a few replies keeps the client (the bottleneck on loopback) busy: `get` of
+// 1 GiB went from 0.95x to 1.05x OpenSSH's sftp-server. Not a socket (pipes): nothing to do.
+void enlarge_socket_buffers() {
+  int size = 1 << 20;
+  ::setsockopt(STDOUT_FILENO, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+  ::setsockopt(STDIN_FILENO, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+}
+
 // Serves until the client closes its side and every reply has been written. Reads in large
 // chunks, writes all replies produced by a chunk at once, and stops reading while replies are
 // backed up (the client is slow to read).
@@ -157,6 +168,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   wharf::sftp::Server server(**root);
+  enlarge_socket_buffers();
   // Returning (not exiting) destroys the server: unfinished atomic uploads are removed.
   return serve(server);
 }
