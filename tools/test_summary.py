@@ -27,18 +27,38 @@ def count(xml_path):
     return passed, failed, skipped, failures
 
 
+def result_files(target_dir):
+    """test.xml of a target, or one per shard (shard_K_of_N/test.xml); [] if any is missing."""
+    single = os.path.join(target_dir, "test.xml")
+    if os.path.exists(single):
+        return [single]
+    shards = sorted(d for d in os.listdir(target_dir) if d.startswith("shard_")) if os.path.isdir(
+        target_dir) else []
+    if not shards:
+        return []
+    total = int(shards[0].rsplit("_of_", 1)[1])
+    paths = [os.path.join(target_dir, d, "test.xml") for d in shards]
+    if len(shards) != total or not all(os.path.exists(p) for p in paths):
+        return []
+    return paths
+
+
 def main():
     testlogs, targets = sys.argv[1], sys.argv[2:]
     total_p = total_f = total_s = 0
     for target in targets:
         rel = target.lstrip("/").replace(":", "/")
-        xml_path = os.path.join(testlogs, rel, "test.xml")
-        if not os.path.exists(xml_path):
+        xml_paths = result_files(os.path.join(testlogs, rel))
+        if not xml_paths:
             print(f"{target}: NO RESULT (not built or not run)")
             total_f += 1
             continue
         try:
-            p, f, s, failures = count(xml_path)
+            p = f = s = 0
+            failures = []
+            for xml_path in xml_paths:
+                cp, cf, cs, cfailures = count(xml_path)
+                p, f, s, failures = p + cp, f + cf, s + cs, failures + cfailures
         except ET.ParseError as e:
             print(f"{target}: unreadable test.xml ({e})")
             total_f += 1

@@ -197,6 +197,7 @@ class Confinement : public RootFixture {
 TEST_F(Confinement, ReadVectorsNeverReachOutside) {
   for (const auto& p : Vectors()) ReadOps(p);
   std::printf("read vectors: %d attempts, %d escapes\n", attempts_, escapes_);
+  std::printf("FIGURE escape_attempts %d\nFIGURE escapes_found %d\n", attempts_, escapes_);
   EXPECT_EQ(escapes_, 0);
   EXPECT_GT(attempts_, 250);
 }
@@ -210,6 +211,7 @@ TEST_F(Confinement, WriteVectorsNeverChangeOutside) {
     }
   }
   std::printf("write vectors: %d attempts, %d escapes\n", attempts_, escapes_);
+  std::printf("FIGURE escape_attempts %d\nFIGURE escapes_found %d\n", attempts_, escapes_);
   EXPECT_EQ(escapes_, 0);
   EXPECT_EQ(slurp(outside_ / "secret"), "OUTSIDE");
   EXPECT_EQ(stdfs::hard_link_count(outside_ / "secret"), 1u);

@@ -169,6 +169,7 @@ class Raw(unittest.TestCase):
         escapes += len(changed)
         print(f"wire confinement: {attempts} requests, {escapes} escapes, outside changes: "
               f"{sorted(changed)}")
+        print(f"FIGURE escape_attempts {attempts}\nFIGURE escapes_found {escapes}")
         self.assertEqual(escapes, 0)
         self.assertGreater(attempts, 400)
 
