@@ -4,22 +4,6 @@
 
 namespace wharf::daemon {
 
-namespace {
-
-std::vector<std::string> split_commas(const std::string& s) {
-  std::vector<std::string> out;
-  size_t begin = 0;
-  while (begin <= s.size()) {
-    size_t comma = s.find(',', begin);
-    if (comma == std::string::npos) comma = s.size();
-    if (comma > begin) out.push_back(s.substr(begin, comma - begin));
-    begin = comma + 1;
-  }
-  return out;
-}
-
-}  // namespace
-
 bool apply_sftp_flags(const std::vector<std::string>& args, fs::Policy& policy,
                       std::string& error) {
   for (size_t i = 0; i < args.size(); ++i) {
@@ -45,9 +29,9 @@ bool apply_sftp_flags(const std::vector<std::string>& args, fs::Policy& policy,
       }
       policy.umask = static_cast<mode_t>(mask);
     } else if (a == "-p") {
-      policy.allowed_requests = split_commas(args[++i]);
+      policy.allowed_requests = fs::parse_request_list(args[++i]);
     } else if (a == "-P") {
-      auto denied = split_commas(args[++i]);
+      auto denied = fs::parse_request_list(args[++i]);
       policy.denied_requests.insert(policy.denied_requests.end(), denied.begin(), denied.end());
     } else if (a == "-d") {
       policy.home = args[++i];

@@ -44,4 +44,15 @@ struct Policy {
   bool atomic() const { return atomic_uploads || drop_box; }
 };
 
+// A request list as sftp-server's -p/-P take it: comma-separated names, empty entries ignored.
+inline std::vector<std::string> parse_request_list(std::string_view list) {
+  std::vector<std::string> names;
+  while (!list.empty()) {
+    size_t comma = std::min(list.find(','), list.size());
+    if (comma > 0) names.emplace_back(list.substr(0, comma));
+    list.remove_prefix(std::min(comma + 1, list.size()));
+  }
+  return names;
+}
+
 }  // namespace wharf::fs

@@ -21,21 +21,6 @@
 
 namespace {
 
-std::vector<std::string> split_commas(const char* s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (; *s; ++s) {
-    if (*s == ',') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += *s;
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
 bool parse_mode(const char* s, mode_t* out) {
   char* end = nullptr;
   unsigned long v = std::strtoul(s, &end, 8);
@@ -81,10 +66,10 @@ wharf::fs::Policy parse_args(int argc, char** argv, std::string* root) {
         policy.dir_mode = m;
         break;
       case 'p':
-        policy.allowed_requests = split_commas(optarg);
+        policy.allowed_requests = wharf::fs::parse_request_list(optarg);
         break;
       case 'P':
-        policy.denied_requests = split_commas(optarg);
+        policy.denied_requests = wharf::fs::parse_request_list(optarg);
         break;
       case 'H':
         policy.home = optarg;

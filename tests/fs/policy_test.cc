@@ -1,0 +1,31 @@
+// fs::Policy's request filter and the -p/-P request-list syntax it is filled from.
+#include "fs/policy.h"
+
+#include <gtest/gtest.h>
+
+namespace wharf::fs {
+namespace {
+
+using Names = std::vector<std::string>;
+
+TEST(RequestList, SplitsOnCommasAndDropsEmptyEntries) {
+  EXPECT_EQ(parse_request_list("open,read,close"), (Names{"open", "read", "close"}));
+  EXPECT_EQ(parse_request_list(",open,,remove,"), (Names{"open", "remove"}));
+  EXPECT_EQ(parse_request_list("posix-rename"), (Names{"posix-rename"}));
+  EXPECT_TRUE(parse_request_list("").empty());
+  EXPECT_TRUE(parse_request_list(",,,").empty());
+}
+
+TEST(RequestList, DenyListWinsOverAllowList) {
+  Policy p;
+  EXPECT_TRUE(p.allows("remove"));
+  p.allowed_requests = parse_request_list("open,remove");
+  EXPECT_TRUE(p.allows("open"));
+  EXPECT_FALSE(p.allows("mkdir"));
+  p.denied_requests = parse_request_list("remove");
+  EXPECT_FALSE(p.allows("remove"));
+  EXPECT_TRUE(p.allows("open"));
+}
+
+}  // namespace
+}  // namespace wharf::fs
