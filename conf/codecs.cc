@@ -129,7 +129,22 @@ Penalties PenaltiesC::parse(const ConfigLine& l) {
     return p;
   }
   for (const auto& word : l.args) apply(p, word, l.keyword);
+  p.enabled = true;  // naming a penalty turns them on
   return p;
+}
+
+NetBlockSize NetBlockSizeC::parse(const ConfigLine& l) {
+  const std::string& v = single(l);
+  NetBlockSize n;
+  size_t colon = v.find(':');
+  n.ipv4 = parse_int(v.substr(0, colon), 0, 32, l.keyword + " ipv4");
+  if (colon != std::string::npos)
+    n.ipv6 = parse_int(v.substr(colon + 1), 0, 128, l.keyword + " ipv6");
+  return n;
+}
+
+std::string NetBlockSizeC::dump(const NetBlockSize& n) {
+  return std::to_string(n.ipv4) + ":" + std::to_string(n.ipv6);
 }
 
 void PenaltiesC::apply(Penalties& p, const std::string& word, const std::string& kw) {

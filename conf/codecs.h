@@ -87,6 +87,12 @@ struct CountOrNone {  // 0 = none
   static std::string dump(int v);
 };
 
+// PerSourceNetBlockSize: "ipv4" or "ipv4:ipv6" prefix lengths (sshd_config(5)).
+struct NetBlockSizeC {
+  static NetBlockSize parse(const ConfigLine& l);
+  static std::string dump(const NetBlockSize& n);
+};
+
 // PerSourcePenalties: "yes", "no", or key:value words (OpenSSH 9.8 sshd_config(5)).
 struct PenaltiesC {
   static Penalties parse(const ConfigLine& l);

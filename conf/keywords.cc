@@ -49,6 +49,7 @@ const Keyword kKeywords[] = {
     first<&S::pid_file, PathOrNone>("PidFile", kGlobal),
     first<&S::max_startups, MaxStartupsC>("MaxStartups", kGlobal),
     first<&S::per_source_max_startups, CountOrNone>("PerSourceMaxStartups", kGlobal),
+    first<&S::per_source_net_block_size, NetBlockSizeC>("PerSourceNetBlockSize", kGlobal),
     first<&S::per_source_penalties, PenaltiesC>("PerSourcePenalties", kGlobal),
     first<&S::login_grace_time, Time>("LoginGraceTime", kGlobal),
     first<&S::client_alive_interval, Time>("ClientAliveInterval", kMatch),

@@ -35,9 +35,19 @@ struct MaxStartups {
   bool operator==(const MaxStartups&) const = default;
 };
 
-// PerSourcePenalties (OpenSSH 9.8 sshd_config(5)); durations in seconds.
+// PerSourceNetBlockSize ipv4:ipv6 (sshd_config(5)): how sources are grouped for the per-source
+// limits and penalties.
+struct NetBlockSize {
+  int ipv4 = 32;
+  int ipv6 = 128;
+  bool operator==(const NetBlockSize&) const = default;
+};
+
+// PerSourcePenalties (OpenSSH 9.8 sshd_config(5)); durations in seconds. Unlike OpenSSH 9.8,
+// Wharf leaves it off unless configured ("yes" or any penalty word turns it on): a shared NAT
+// address or a test rig failing logins on purpose should not lock itself out by default.
 struct Penalties {
-  bool enabled = true;
+  bool enabled = false;
   int crash = 90;
   int authfail = 5;
   int noauth = 1;
@@ -68,6 +78,7 @@ struct Settings {
   std::string pid_file;         // empty ("none"): no pid file
   MaxStartups max_startups;
   int per_source_max_startups = 0;  // 0 ("none"): unlimited
+  NetBlockSize per_source_net_block_size;
   Penalties per_source_penalties;
   int login_grace_time = 120;     // seconds, 0 = none
   int client_alive_interval = 0;  // seconds, 0 = off

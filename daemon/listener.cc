@@ -9,6 +9,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -87,7 +88,13 @@ int make_signal_fd() {
   return fd;
 }
 
-void reap_children() {
+double monotonic_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+void reap_children(Admission& admission) {
   int status = 0;
   pid_t pid;
   while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
@@ -96,17 +103,18 @@ void reap_children() {
     } else {
       log::debug("connection child {} exited with status {}", pid, WEXITSTATUS(status));
     }
+    admission.on_exit(pid, status, monotonic_seconds());
   }
 }
 
 // Returns true when the loop should stop.
-bool handle_signals(int sfd) {
+bool handle_signals(int sfd, Admission& admission) {
   signalfd_siginfo info;
   bool stop = false;
   while (read(sfd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
     switch (info.ssi_signo) {
       case SIGCHLD:
-        reap_children();
+        reap_children(admission);
         break;
       case SIGHUP:
         log::info("Received SIGHUP; configuration reload is not supported, ignoring.");
@@ -119,34 +127,121 @@ bool handle_signals(int sfd) {
   return stop;
 }
 
-void accept_one(int lfd, int sfd, const std::vector<int>& listeners,
-                const std::function<int(int, const PeerInfo&)>& serve) {
-  int fd = accept4(lfd, nullptr, nullptr, SOCK_CLOEXEC);
-  if (fd < 0) {
-    if (errno != EAGAIN && errno != EINTR) log::error("accept: {}", errno_text());
-    return;
+class AcceptLoop {
+ public:
+  AcceptLoop(const std::vector<int>& listeners, const AdmissionLimits& limits, const ServeFn& serve)
+      : listeners_(listeners), admission_(limits), serve_(serve) {}
+
+  void run(const std::function<void()>& ready) {
+    sfd_ = make_signal_fd();
+    ready();
+    bool stop = false;
+    std::vector<pollfd> fds;
+    while (!stop) {
+      double now = monotonic_seconds();
+      bool paused = now < paused_until_;
+      fds.clear();
+      fds.push_back({sfd_, POLLIN, 0});
+      size_t first_listener = fds.size();
+      if (!paused) {
+        for (int l : listeners_) fds.push_back({l, POLLIN, 0});
+      }
+      size_t first_pipe = fds.size();
+      for (int p : admission_.pipe_fds()) fds.push_back({p, POLLIN, 0});
+      int timeout = paused ? static_cast<int>((paused_until_ - now) * 1000) + 1 : -1;
+      if (poll(fds.data(), fds.size(), timeout) < 0) {
+        if (errno == EINTR) continue;
+        throw std::runtime_error("poll: " + errno_text());
+      }
+      if (fds[0].revents & POLLIN) stop = handle_signals(sfd_, admission_);
+      // Startups that ended free their slots before new connections are judged.
+      for (size_t i = first_pipe; i < fds.size(); ++i) {
+        if (fds[i].revents) admission_.on_pipe(fds[i].fd);
+      }
+      for (size_t i = first_listener; i < first_pipe && !stop; ++i) {
+        if (fds[i].revents & POLLIN) accept_one(fds[i].fd);
+      }
+    }
+    for (int l : listeners_) close(l);
+    close(sfd_);
+    restore_signal_mask();
   }
-  PeerInfo peer = describe_socket(fd);
-  pid_t pid = fork();
-  if (pid < 0) {
-    log::error("fork: {}", errno_text());
+
+ private:
+  void accept_one(int lfd) {
+    int fd = accept4(lfd, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) return accept_failed();
+    PeerInfo peer = describe_socket(fd);
+    if (!admission_.admit(peer, monotonic_seconds())) {
+      close(fd);  // refused: closed at once, nothing written (sshd writes a line; we need not)
+      return;
+    }
+    int pipe_fds[2];
+    if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
+      log::error("pipe: {}; dropping connection from {}", errno_text(), peer.address);
+      close(fd);
+      return accept_failed();
+    }
+    fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK);
+    pid_t pid = fork();
+    if (pid < 0) {
+      log::error("fork: {}", errno_text());
+      close(fd);
+      close(pipe_fds[0]);
+      close(pipe_fds[1]);
+      return;
+    }
+    if (pid == 0) {
+      close(pipe_fds[0]);
+      run_child(fd, peer, pipe_fds[1]);
+    }
     close(fd);
-    return;
+    close(pipe_fds[1]);
+    admission_.started(pid, peer, pipe_fds[0]);
+    log::verbose("Connection from {} port {} on {} port {} (child {}, {} startups)", peer.address,
+                 peer.port, peer.local_address, peer.local_port, pid, admission_.pending());
   }
-  if (pid == 0) {
-    // Child: no listeners, default signal handling, then serve this one connection.
-    for (int l : listeners) close(l);
-    close(sfd);
+
+  [[noreturn]] void run_child(int fd, const PeerInfo& peer, int startup_fd) {
+    // No listeners, no other child's pipe, default signal handling; then this one connection.
+    for (int l : listeners_) close(l);
+    for (int p : admission_.pipe_fds()) close(p);
+    close(sfd_);
     signal(SIGPIPE, SIG_IGN);
     restore_signal_mask();
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    _exit(serve(fd, peer));
+    int status = kExitInternalError;
+    {
+      StartupPipe startup(startup_fd);
+      try {
+        status = serve_(fd, peer, startup);
+      } catch (const std::exception& e) {
+        log::error("{} port {}: {}", peer.address, peer.port, e.what());
+      }
+    }
+    _exit(status);
   }
-  close(fd);
-  log::verbose("Connection from {} port {} on {} port {} (child {})", peer.address, peer.port,
-               peer.local_address, peer.local_port, pid);
-}
+
+  // Out of descriptors or memory: stop accepting for a moment instead of spinning on a listener
+  // that stays readable, and say so at most every 10 s.
+  void accept_failed() {
+    if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED) return;
+    double now = monotonic_seconds();
+    paused_until_ = now + 0.1;
+    if (now - last_accept_log_ >= 10) {
+      log::error("accept: {}; pausing new connections briefly", errno_text());
+      last_accept_log_ = now;
+    }
+  }
+
+  const std::vector<int>& listeners_;
+  Admission admission_;
+  const ServeFn& serve_;
+  int sfd_ = -1;
+  double paused_until_ = 0;
+  double last_accept_log_ = -1e9;
+};
 
 }  // namespace
 
@@ -186,27 +281,22 @@ std::vector<int> open_listeners(const std::vector<ListenEndpoint>& endpoints) {
   return fds;
 }
 
-void run_listener(const std::vector<int>& listeners, const std::function<void()>& ready,
-                  const std::function<int(int, const PeerInfo&)>& serve) {
-  int sfd = make_signal_fd();
-  ready();
-  std::vector<pollfd> fds;
-  fds.push_back({sfd, POLLIN, 0});
-  for (int l : listeners) fds.push_back({l, POLLIN, 0});
-  bool stop = false;
-  while (!stop) {
-    if (poll(fds.data(), fds.size(), -1) < 0) {
-      if (errno == EINTR) continue;
-      throw std::runtime_error("poll: " + errno_text());
-    }
-    if (fds[0].revents & POLLIN) stop = handle_signals(sfd);
-    for (size_t i = 1; i < fds.size() && !stop; ++i) {
-      if (fds[i].revents & POLLIN) accept_one(fds[i].fd, sfd, listeners, serve);
-    }
+StartupPipe::~StartupPipe() {
+  if (fd_ >= 0) close(fd_);
+}
+
+void StartupPipe::authenticated() {
+  if (fd_ < 0) return;
+  ssize_t n;
+  while ((n = write(fd_, &kStartupAuthenticated, 1)) < 0 && errno == EINTR) {
   }
-  for (int l : listeners) close(l);
-  close(sfd);
-  restore_signal_mask();
+  close(fd_);
+  fd_ = -1;
+}
+
+void run_listener(const std::vector<int>& listeners, const AdmissionLimits& limits,
+                  const std::function<void()>& ready, const ServeFn& serve) {
+  AcceptLoop(listeners, limits, serve).run(ready);
 }
 
 }  // namespace wharf::daemon

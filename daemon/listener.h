@@ -1,10 +1,13 @@
-// The parent process: listens, accepts, forks one child per connection, reaps children and
+// The parent process: listens, accepts, refuses what admission control says (MaxStartups,
+// PerSourceMaxStartups, PerSourcePenalties), forks one child per connection, reaps children and
 // stops on SIGTERM/SIGINT. It never reads a byte a client sends (ARCHITECTURE.md).
 #pragma once
 
 #include <functional>
 #include <string>
 #include <vector>
+
+#include "daemon/admission.h"
 
 namespace wharf::daemon {
 
@@ -33,10 +36,26 @@ void block_daemon_signals();
 // Restores the mask block_daemon_signals() found (for a process that will not listen).
 void restore_signal_mask();
 
+// A connection child's end of its startup pipe (see admission.h); closes on destruction.
+class StartupPipe {
+ public:
+  explicit StartupPipe(int fd = -1) : fd_(fd) {}
+  ~StartupPipe();
+  StartupPipe(const StartupPipe&) = delete;
+  StartupPipe& operator=(const StartupPipe&) = delete;
+  // Tells the listener the connection authenticated (it is no longer a startup); once.
+  void authenticated();
+
+ private:
+  int fd_;
+};
+
+using ServeFn = std::function<int(int fd, const PeerInfo&, StartupPipe&)>;
+
 // Runs the accept loop until SIGTERM or SIGINT. `ready` runs once the signals are caught
 // (so a SIGTERM right after it is a clean stop). `serve` runs in the forked child with the
-// connected socket; the child exits with its return value.
-void run_listener(const std::vector<int>& listeners, const std::function<void()>& ready,
-                  const std::function<int(int fd, const PeerInfo&)>& serve);
+// connected socket; the child exits with its return value (penalties.h: kExit*).
+void run_listener(const std::vector<int>& listeners, const AdmissionLimits& limits,
+                  const std::function<void()>& ready, const ServeFn& serve);
 
 }  // namespace wharf::daemon

@@ -54,12 +54,21 @@ int thread_count() {
   return threads;
 }
 
-int serve_connection(int in_fd, int out_fd, const ServerContext& ctx, const PeerInfo& peer) {
+// Serves one connection; returns the child's exit status (penalties.h kExit*).
+int serve_connection(int in_fd, int out_fd, const ServerContext& ctx, const PeerInfo& peer,
+                     StartupPipe* startup) {
   log::info("Connection from {} port {} on {} port {}", peer.address, peer.port, peer.local_address,
             peer.local_port);
-  ServerCore core(ctx, peer);
+  ServerCore core(ctx, peer, [startup] {
+    if (startup) startup->authenticated();
+  });
   run_connection(in_fd, out_fd, core);
-  return 0;
+  return core.exit_status();
+}
+
+AdmissionLimits admission_limits(const conf::Settings& s) {
+  return {s.max_startups, s.per_source_max_startups, s.per_source_net_block_size,
+          s.per_source_penalties};
 }
 
 int run(const Options& opts) {
@@ -103,7 +112,8 @@ int run(const Options& opts) {
   if (opts.inetd) {
     restore_signal_mask();
     signal(SIGPIPE, SIG_IGN);
-    return serve_connection(STDIN_FILENO, STDOUT_FILENO, ctx, describe_socket(STDIN_FILENO));
+    serve_connection(STDIN_FILENO, STDOUT_FILENO, ctx, describe_socket(STDIN_FILENO), nullptr);
+    return 0;
   }
   // The listener forks for every connection: a thread started by a library before that point
   // would be missing in every child, with any lock it held (Botan's RSA thread pool did this).
@@ -113,8 +123,11 @@ int run(const Options& opts) {
   }
   std::vector<int> listeners = open_listeners(where);
   run_listener(
-      listeners, [] { log::info("Wharf {} ready.", transport::kWharfVersion); },
-      [&](int fd, const PeerInfo& peer) { return serve_connection(fd, fd, ctx, peer); });
+      listeners, admission_limits(settings),
+      [] { log::info("Wharf {} ready.", transport::kWharfVersion); },
+      [&](int fd, const PeerInfo& peer, StartupPipe& startup) {
+        return serve_connection(fd, fd, ctx, peer, &startup);
+      });
   return 0;
 }
 

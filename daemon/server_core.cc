@@ -4,6 +4,7 @@
 
 #include "connection/scp_app.h"
 #include "connection/sftp_app.h"
+#include "daemon/penalties.h"
 #include "daemon/sftp_flags.h"
 #include "daemon/users.h"
 #include "log/log.h"
@@ -26,13 +27,20 @@ auth::UserAuthConfig userauth_config(const ServerContext& ctx, const PeerInfo& p
 
 }  // namespace
 
-ServerCore::ServerCore(const ServerContext& ctx, PeerInfo peer)
+ServerCore::ServerCore(const ServerContext& ctx, PeerInfo peer, std::function<void()> on_login)
     : ctx_(ctx),
       peer_(std::move(peer)),
       transport_(transport_config(ctx, ctx.settings)),
       userauth_(transport_, userauth_config(ctx, peer_),
-                [this](auth::AuthResult r) { on_authenticated(std::move(r)); }) {
+                [this](auth::AuthResult r) { on_authenticated(std::move(r)); }),
+      on_login_(std::move(on_login)) {
   transport_.set_handler(this);
+}
+
+int ServerCore::exit_status() const {
+  if (authenticated_) return kExitAuthenticated;
+  if (grace_exceeded_) return kExitGraceExceeded;
+  return userauth_.failures() > 0 ? kExitAuthFailed : kExitNoAuth;
 }
 
 ServerCore::~ServerCore() = default;
@@ -52,6 +60,8 @@ void ServerCore::on_message(wire::ByteView payload) {
 
 void ServerCore::on_authenticated(auth::AuthResult result) {
   grace_deadline_ = Clock::time_point::max();
+  authenticated_ = true;
+  if (on_login_) on_login_();  // no longer an unauthenticated startup (MaxStartups)
   // Confine before anything else is served; failure ends the connection.
   confined_ = confine(result.user, result.settings);
   log::verbose("User {} confined to {}{}", result.user.name, confined_->host_root,
@@ -153,6 +163,7 @@ void ServerCore::on_timer(Clock::time_point now) {
   }
   if (now >= grace_deadline_) {
     grace_deadline_ = Clock::time_point::max();
+    grace_exceeded_ = true;
     log::info("Timeout before authentication for {} port {}", peer_.address, peer_.port);
     end(transport::DisconnectReason::kByApplication, "login grace time exceeded");
   }

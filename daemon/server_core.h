@@ -3,6 +3,7 @@
 // connection's one catch site for protocol errors and its LoginGraceTime.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,8 +21,13 @@ namespace wharf::daemon {
 
 class ServerCore : public ConnectionCore, private transport::ServiceHandler {
  public:
-  ServerCore(const ServerContext& ctx, PeerInfo peer);
+  // `on_login` runs once when the user has authenticated (the listener's startup pipe).
+  ServerCore(const ServerContext& ctx, PeerInfo peer, std::function<void()> on_login = {});
   ~ServerCore() override;
+
+  // How the connection ended, as the child's exit status (penalties.h kExit*): what the
+  // listener's PerSourcePenalties judge the source by.
+  int exit_status() const;
 
   void start(Clock::time_point now) override;
   void on_input(wire::ByteView in, Clock::time_point now) override;
@@ -51,7 +57,10 @@ class ServerCore : public ConnectionCore, private transport::ServiceHandler {
   std::optional<Confined> confined_;
   std::unique_ptr<connection::TransportSink> sink_;
   std::unique_ptr<connection::ConnectionService> connection_;
+  std::function<void()> on_login_;
   Clock::time_point grace_deadline_ = Clock::time_point::max();
+  bool authenticated_ = false;
+  bool grace_exceeded_ = false;
   bool finished_ = false;
 };
 

@@ -74,6 +74,9 @@ TEST(Keywords, Daemon) {
   EXPECT_EQ(parse("MaxStartups 5").max_startups, (MaxStartups{5, 100, 5}));
   EXPECT_EQ(parse("PerSourceMaxStartups 3").per_source_max_startups, 3);
   EXPECT_EQ(parse("PerSourceMaxStartups none").per_source_max_startups, 0);
+  EXPECT_EQ(parse("").per_source_net_block_size, (NetBlockSize{32, 128}));
+  EXPECT_EQ(parse("PerSourceNetBlockSize 24:64").per_source_net_block_size, (NetBlockSize{24, 64}));
+  EXPECT_EQ(parse("PerSourceNetBlockSize 16").per_source_net_block_size, (NetBlockSize{16, 128}));
   EXPECT_EQ(parse("LoginGraceTime 1h30m").login_grace_time, 5400);
   EXPECT_EQ(parse("LoginGraceTime 2m").login_grace_time, 120);
   EXPECT_EQ(parse("LoginGraceTime 45").login_grace_time, 45);
@@ -88,8 +91,13 @@ TEST(Keywords, Daemon) {
 }
 
 TEST(Keywords, PerSourcePenalties) {
+  // Off unless configured (unlike OpenSSH 9.8); "yes" gives OpenSSH's default durations.
+  EXPECT_FALSE(parse("").per_source_penalties.enabled);
   EXPECT_FALSE(parse("PerSourcePenalties no").per_source_penalties.enabled);
-  EXPECT_EQ(parse("PerSourcePenalties yes").per_source_penalties, Penalties{});
+  Penalties on;
+  on.enabled = true;
+  EXPECT_EQ(parse("PerSourcePenalties yes").per_source_penalties, on);
+  EXPECT_TRUE(parse("PerSourcePenalties crash:1s").per_source_penalties.enabled);
   Penalties p = parse(
                     "PerSourcePenalties authfail:30s crash:2m max:1h min:5 max-sources4:100 "
                     "max-sources6:200 overflow:deny-all overflow6:permissive noauth:0 "
@@ -216,6 +224,10 @@ const char* kBadLines[] = {
     "PerSourceMaxStartups 0",
     "PerSourceMaxStartups many",
     "PerSourcePenalties maybe",
+    "PerSourceNetBlockSize 33",
+    "PerSourceNetBlockSize 24:129",
+    "PerSourceNetBlockSize 24:",
+    "PerSourceNetBlockSize x:64",
     "PerSourcePenalties authfail",
     "PerSourcePenalties authfail:xs",
     "PerSourcePenalties bogus:5",
