@@ -11,6 +11,11 @@ constexpr Legality kIgnore{Verdict::kIgnore};
 constexpr Legality kUnimplemented{Verdict::kUnimplemented};
 constexpr Legality kViolation{Verdict::kDisconnect, DisconnectReason::kProtocolError};
 
+// Numbers no SSH RFC Wharf speaks assigns in the transport's generic (1-19) and algorithm
+// negotiation (20-29) ranges; 8 is RFC 8308's NEWCOMPRESS, for delay-compression, which Wharf
+// does not offer.
+bool unassigned_transport(uint8_t m) { return (m >= 8 && m <= 19) || (m >= 22 && m <= 29); }
+
 // Messages a peer may always send outside a strict initial key exchange.
 Legality generic(uint8_t m) {
   switch (m) {
@@ -21,7 +26,9 @@ Legality generic(uint8_t m) {
     case msg::kUnimplemented:
       return kIgnore;
     default:
-      return kViolation;
+      // RFC 4253 section 11.4: unrecognized messages MUST be answered with UNIMPLEMENTED.
+      // During a key exchange section 7.1 allows numbers 1-29 only, so the rest stays an error.
+      return unassigned_transport(m) ? kUnimplemented : kViolation;
   }
 }
 
@@ -51,8 +58,7 @@ Legality after_keys(const LegalityState& s, uint8_t m) {
   if (m < msg::kUserauthRequest) {
     // SERVICE_ACCEPT, NEWKEYS, KEX messages outside a key exchange: violations. Unassigned
     // transport numbers (8..19, 22..29) are unknown: UNIMPLEMENTED (RFC 4253 section 11.4).
-    bool unassigned = (m >= 8 && m <= 19) || (m >= 22 && m <= 29) || m == 0;
-    return unassigned ? kUnimplemented : kViolation;
+    return unassigned_transport(m) || m == 0 ? kUnimplemented : kViolation;
   }
   if (m < msg::kGlobalRequest) {
     // User authentication: only requests, only before success; later ones are ignored
@@ -78,6 +84,7 @@ Legality check_incoming(const LegalityState& s, uint8_t m) {
     // Strict KEX: KEXINIT must be the first packet. Whether the client asked for strict KEX is
     // only known from that KEXINIT, so the transport remembers earlier packets and checks then.
     if (m == msg::kKexInit) return kDispatch;
+    if (m == 0 || m >= 128) return kUnimplemented;  // unknown numbers (RFC 4253 section 11.4)
     return generic(m);
   }
   return after_keys(s, m);

@@ -317,6 +317,7 @@ class RawClient:
         self.recv_kexinit()
         self.strict = strict and STRICT_S in parse_kexinit(self.server_kexinit)["kex"]
         reply = self.ecdh(X25519PrivateKey.generate())
+        self.session_id = reply[1]  # RFC 4253 section 7.2: H of the first exchange
         self.install_keys(mode, *reply)
         return self
 

@@ -21,6 +21,11 @@ TEST(Legality, BeforeFirstKexInit) {
     Verdict expected = Verdict::kDisconnect;
     if (m == 20 || m == 1) expected = Verdict::kDispatch;
     if (m == 2 || m == 3 || m == 4) expected = Verdict::kIgnore;
+    // Unknown numbers: UNIMPLEMENTED (RFC 4253 section 11.4); a strict KEXINIT later still ends
+    // the connection because they came first.
+    if (m == 0 || (m >= 8 && m <= 19) || (m >= 22 && m <= 29) || m >= 128) {
+      expected = Verdict::kUnimplemented;
+    }
     EXPECT_EQ(v(s, m), expected) << m;
   }
 }
@@ -48,6 +53,13 @@ TEST(Legality, DuringNonStrictKexGenericMessagesPass) {
   EXPECT_EQ(v(s, 50), Verdict::kDisconnect);
   EXPECT_EQ(v(s, 94), Verdict::kDisconnect);  // application data inside a key exchange
   EXPECT_EQ(v(s, 200), Verdict::kDisconnect);
+  // Unknown numbers in the ranges section 7.1 allows during a key exchange: UNIMPLEMENTED
+  // (section 11.4).
+  EXPECT_EQ(v(s, 9), Verdict::kUnimplemented);
+  EXPECT_EQ(v(s, 25), Verdict::kUnimplemented);
+  s.kex_ready_for_newkeys = true;
+  EXPECT_EQ(v(s, 19), Verdict::kUnimplemented);
+  EXPECT_EQ(v(s, 30), Verdict::kDisconnect);
 }
 
 TEST(Legality, PreAuth) {
