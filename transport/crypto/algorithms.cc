@@ -9,6 +9,10 @@
 #include "transport/crypto/chacha20_poly1305.h"
 #include "transport/crypto/none.h"
 
+#ifdef WHARF_FUZZING
+#include "transport/crypto/fuzz_none.h"  // fuzz builds only (tools/fuzz)
+#endif
+
 namespace wharf::transport::crypto {
 namespace {
 
@@ -21,6 +25,9 @@ constexpr CipherInfo kCiphers[] = {
     {"aes128-ctr", 16, 16, 16, false},
     {"aes192-ctr", 24, 16, 16, false},
     {"aes256-ctr", 32, 16, 16, false},
+#ifdef WHARF_FUZZING
+    kFuzzNoneCipherInfo,
+#endif
 };
 
 constexpr MacInfo kMacs[] = {
@@ -43,6 +50,9 @@ Kind resolve(std::string_view cipher, std::string_view mac, const KeyMaterial& k
   if (keys.enc_key.size() != c->key_len || keys.iv.size() != c->iv_len) {
     throw std::invalid_argument("wrong key or IV size for " + std::string(cipher));
   }
+#ifdef WHARF_FUZZING
+  if (c->name == kFuzzNoneCipher) return Kind::kNone;
+#endif
   if (c->is_aead) return c->name.starts_with("chacha20") ? Kind::kChaCha : Kind::kGcm;
   const MacInfo* m = find_mac(mac);
   if (m == nullptr) throw std::invalid_argument("unknown MAC " + std::string(mac));

@@ -7,6 +7,10 @@
 #include "transport/kex/dh_gex.h"
 #include "transport/kex/single_round.h"
 
+#ifdef WHARF_FUZZING
+#include "transport/kex/fuzz_kex.h"  // fuzz builds only (tools/fuzz)
+#endif
+
 namespace wharf::kex {
 
 namespace {
@@ -77,6 +81,9 @@ std::vector<std::string> default_kex_methods() {
 
 std::unique_ptr<ServerKex> make_server_kex(std::string_view method, const KexContext& ctx,
                                            SignFn sign, const Moduli* moduli) {
+#ifdef WHARF_FUZZING
+  if (method == kFuzzKex) return std::make_unique<FuzzServerKex>();
+#endif
   if (method == kGex) {
     return moduli == nullptr ? nullptr : make_gex_server(ctx, std::move(sign), *moduli);
   }
