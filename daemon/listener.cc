@@ -169,26 +169,29 @@ class AcceptLoop {
 
  private:
   void accept_one(int lfd) {
+    // The startup pipe first: short of descriptors, the connection waits in the backlog
+    // instead of being accepted and dropped.
+    int pipe_fds[2];
+    if (pipe2(pipe_fds, O_CLOEXEC) != 0) return accept_failed("pipe");
     int fd = accept4(lfd, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) return accept_failed();
+    if (fd < 0) {
+      int saved = errno;
+      close(pipe_fds[0]);
+      close(pipe_fds[1]);
+      errno = saved;
+      return accept_failed("accept");
+    }
     PeerInfo peer = describe_socket(fd);
     if (!admission_.admit(peer, monotonic_seconds())) {
-      close(fd);  // refused: closed at once, nothing written (sshd writes a line; we need not)
+      // Refused: closed at once, nothing written (sshd writes a line; we need not).
+      for (int f : {fd, pipe_fds[0], pipe_fds[1]}) close(f);
       return;
-    }
-    int pipe_fds[2];
-    if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
-      log::error("pipe: {}; dropping connection from {}", errno_text(), peer.address);
-      close(fd);
-      return accept_failed();
     }
     fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK);
     pid_t pid = fork();
     if (pid < 0) {
       log::error("fork: {}", errno_text());
-      close(fd);
-      close(pipe_fds[0]);
-      close(pipe_fds[1]);
+      for (int f : {fd, pipe_fds[0], pipe_fds[1]}) close(f);
       return;
     }
     if (pid == 0) {
@@ -225,12 +228,12 @@ class AcceptLoop {
 
   // Out of descriptors or memory: stop accepting for a moment instead of spinning on a listener
   // that stays readable, and say so at most every 10 s.
-  void accept_failed() {
+  void accept_failed(const char* what) {
     if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED) return;
     double now = monotonic_seconds();
     paused_until_ = now + 0.1;
     if (now - last_accept_log_ >= 10) {
-      log::error("accept: {}; pausing new connections briefly", errno_text());
+      log::error("{}: {}; pausing new connections briefly", what, errno_text());
       last_accept_log_ = now;
     }
   }
