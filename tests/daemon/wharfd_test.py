@@ -117,6 +117,35 @@ class Configuration(unittest.TestCase):
         self.assertIn("logingracetime 120", lines)
         self.assertIn("listenaddress 127.0.0.1", " ".join(lines))
 
+    def test_dump_shows_admission_settings(self):
+        r = run_wharfd("-T")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        # Defaults: OpenSSH's MaxStartups and net blocks; penalties off unless configured.
+        for line in ["maxstartups 10:30:100", "persourcemaxstartups none",
+                     "persourcenetblocksize 32:128", "persourcepenalties no"]:
+            self.assertIn(line, lines)
+        path = write_config("admission_config",
+                            "MaxStartups 3:50:9\nPerSourceMaxStartups 2\n"
+                            "PerSourceNetBlockSize 24\nPerSourcePenalties authfail:1m\n")
+        r = run_wharfd("-T", "-f", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        for line in ["maxstartups 3:50:9", "persourcemaxstartups 2",
+                     "persourcenetblocksize 24:128"]:
+            self.assertIn(line, lines)
+        self.assertIn("persourcepenalties crash:90s authfail:60s noauth:1s", r.stdout)
+
+    def test_bad_admission_values_name_file_and_line(self):
+        for bad in ["MaxStartups 10:30", "MaxStartups 20:30:10", "PerSourceMaxStartups 0",
+                    "PerSourceNetBlockSize 33", "PerSourceNetBlockSize 24:200",
+                    "PerSourcePenalties authfail", "PerSourcePenalties bogus:5s"]:
+            with self.subTest(line=bad):
+                path = write_config("bad_admission", f"Port 2222\n{bad}\n")
+                r = run_wharfd("-t", "-f", path)
+                self.assertEqual(r.returncode, 1, bad)
+                self.assertIn(f"{path}:2:", r.stderr)
+
     def test_dump_for_a_connection_applies_match(self):
         path = write_config("match_config",
                             "Port 2222\nMatch User alice Address 10.0.0.0/8\n  SftpReadOnly yes\n")
