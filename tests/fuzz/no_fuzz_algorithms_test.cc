@@ -46,7 +46,7 @@ TEST(NoFuzzAlgorithms, TransportDoesNotKnowThem) {
 
 TEST(NoFuzzAlgorithms, WharfdRefusesThemInItsConfiguration) {
   ASSERT_EQ(wharfd_dump_with("Ciphers=aes128-ctr"), 0) << "control: a real cipher is accepted";
-  for (const std::string option :
+  for (const std::string& option :
        {std::string("Ciphers=") + kFuzzCipher, std::string("Ciphers=+") + kFuzzCipher,
         std::string("Ciphers=^") + kFuzzCipher, std::string("Ciphers=none"),
         std::string("MACs=none"), std::string("KexAlgorithms=") + kFuzzKex,
