@@ -278,3 +278,90 @@ def wait_closed(sock, timeout):
         except OSError:
             return True
     return False
+
+
+# --- after login: re-exchange, channels, SFTP --------------------------------------------------
+
+
+def rekey(c):
+    """A client-initiated key re-exchange (RFC 4253 section 9) on a logged-in raw client."""
+    c.client_kexinit = rawssh.kexinit(["curve25519-sha256"])
+    c.send(c.client_kexinit)
+    while True:
+        p = c.recv()
+        if p[0] == rawssh.MSG_KEXINIT:
+            c.server_kexinit = p
+            break
+    k, h = c.ecdh(X25519PrivateKey.generate())
+    sid = c.session_id
+
+    def derive(letter):  # RFC 4253 section 7.2: the session id stays the first exchange's H
+        return hashlib.sha256(k + h + letter + sid).digest()
+
+    mode = "aes128-ctr+hmac-sha2-256"
+    if c.recv()[0] != rawssh.MSG_NEWKEYS:
+        raise ValueError("expected NEWKEYS")
+    c.inp = rawssh.Protection(mode, derive(b"B"), derive(b"D"), derive(b"F"), encrypt=False)
+    # Strict KEX resets sequence numbers at every NEWKEYS, not only the first (PROTOCOL 1.10).
+    if c.strict:
+        c.recv_seq = 0
+    c.send(bytes([rawssh.MSG_NEWKEYS]))
+    c.out = rawssh.Protection(mode, derive(b"A"), derive(b"C"), derive(b"E"), encrypt=True)
+    if c.strict:
+        c.send_seq = 0
+
+
+def channel_data(ours, data):
+    return bytes([94]) + u32(ours) + sshstr(data)
+
+
+def sftp_packet(body):
+    return u32(len(body)) + body
+
+
+class SftpChannel:
+    """SFTP v3 over one session channel of a logged-in raw client."""
+
+    def __init__(self, c, peer_id=7, window=1 << 24, max_packet=32768):
+        self.c = c
+        self.peer_id = peer_id
+        self.ours, self.window, self.max_packet = open_session(c, peer_id, window, max_packet)
+        start_sftp(c, self.ours, peer_id)
+        self.inbuf = b""
+        self.closed = False
+
+    def send(self, body):
+        self.c.send(channel_data(self.ours, sftp_packet(body)))
+
+    def recv_message(self):
+        """One SFTP message body from CHANNEL_DATA (other channel traffic is skipped)."""
+        while True:
+            if len(self.inbuf) >= 4:
+                n = struct.unpack(">I", self.inbuf[:4])[0]
+                if len(self.inbuf) >= 4 + n:
+                    body, self.inbuf = self.inbuf[4:4 + n], self.inbuf[4 + n:]
+                    return body
+            p = recv_skipping(self.c)
+            if p[0] == 94:
+                r = rawssh.Reader(p[1:])
+                r.u32()
+                self.inbuf += r.string()
+            elif p[0] in (96, 97, 98, 93):
+                if p[0] == 97:
+                    self.closed = True
+                    raise rawssh.Eof("channel closed")
+            else:
+                raise ValueError(f"unexpected message {p[0]} on the SFTP channel")
+
+    def init(self):
+        self.send(bytes([1]) + u32(3))
+        reply = self.recv_message()
+        if reply[0] != 2:
+            raise ValueError(f"expected SSH_FXP_VERSION, got {reply[0]}")
+
+    def open_read(self, path, req_id=1):
+        self.send(bytes([3]) + u32(req_id) + sshstr(path) + u32(1) + u32(0))
+        reply = self.recv_message()
+        if reply[0] != 102:
+            raise ValueError(f"open {path} failed: {reply!r}")
+        return rawssh.Reader(reply[5:]).string()
