@@ -18,20 +18,22 @@ namespace {
 
 namespace msg = transport::msg;
 
+// A seed under construction. In raw mode every record is turned into the bytes the harness
+// would have made of it (packets framed, the request signed for the fixed session id, handles
+// left as "HND<n>"), all as kRaw records, so that the fuzzer also mutates the framing.
 class Seed {
  public:
-  explicit Seed(uint8_t flags) { input_.push_back(flags); }
+  explicit Seed(uint8_t flags, bool raw_mode = false) : raw_mode_(raw_mode) {
+    input_.push_back(flags);
+  }
 
   Seed& raw(std::string_view text) {
     add_record(input_, kRaw, wire::as_bytes(text));
     return *this;
   }
-  Seed& packet(const wire::Writer& w) {
-    add_record(input_, kPacket, w.bytes());
-    return *this;
-  }
+  Seed& packet(const wire::Writer& w) { return emit(kPacket, w.bytes()); }
   Seed& kex(bool zlib = false) {
-    add_record(input_, kPacket, client_kexinit(zlib));
+    emit(kPacket, client_kexinit(zlib));
     wire::Writer init;
     init.u8(msg::kKexdhInit).string(wire::ByteView(wire::Bytes(32, 0x33)));
     packet(init);
@@ -44,8 +46,7 @@ class Seed {
     wire::Writer none;
     none.u8(msg::kUserauthRequest).string(kUser).string(std::string_view("ssh-connection"));
     packet(none.string(std::string_view("none")));
-    add_record(input_, kSignedAuth, wire::as_bytes(kUser));
-    return *this;
+    return emit(kSignedAuth, wire::as_bytes(kUser));
   }
   Seed& session(std::string_view request, std::string_view argument) {
     wire::Writer open;
@@ -55,14 +56,8 @@ class Seed {
     req.u8(msg::kChannelRequest).u32(0).string(request).boolean(true).string(argument);
     return packet(req);
   }
-  Seed& sftp(const wire::Writer& body) {
-    add_record(input_, kSftp, body.bytes());
-    return *this;
-  }
-  Seed& data(std::string_view bytes) {
-    add_record(input_, kData, wire::as_bytes(bytes));
-    return *this;
-  }
+  Seed& sftp(const wire::Writer& body) { return emit(kSftp, body.bytes()); }
+  Seed& data(std::string_view bytes) { return emit(kData, wire::as_bytes(bytes)); }
   Seed& tick(uint8_t seconds) {
     add_record(input_, kTick, wire::ByteView(&seconds, 1));
     return *this;
@@ -76,6 +71,33 @@ class Seed {
   const wire::Bytes& bytes() const { return input_; }
 
  private:
+  Seed& emit(Kind kind, wire::ByteView bytes) {
+    if (!raw_mode_) {
+      add_record(input_, kind, bytes);
+      return *this;
+    }
+    wire::Bytes payload;
+    switch (kind) {
+      case kSignedAuth:
+        payload = signed_userauth(user_key(), wire::as_text(bytes), kex::fuzz_exchange_hash());
+        break;
+      case kSftp: {
+        wire::Writer framed;
+        framed.u32(static_cast<uint32_t>(bytes.size())).raw(bytes);
+        payload = channel_data(0, framed.bytes());
+        break;
+      }
+      case kData:
+        payload = channel_data(0, bytes);
+        break;
+      default:
+        payload.assign(bytes.begin(), bytes.end());
+    }
+    add_record(input_, kRaw, frame_packet(payload));
+    return *this;
+  }
+
+  bool raw_mode_;
   wire::Bytes input_;
 };
 
@@ -92,8 +114,8 @@ std::string_view hnd(int n) {
   return {names[n], 4};
 }
 
-Seed sftp_session(uint8_t flags) {
-  Seed s(flags);
+Seed sftp_session(uint8_t flags, bool raw_mode = false) {
+  Seed s(flags, raw_mode);
   s.raw(kIdent).kex().login().session("subsystem", "sftp");
   wire::Writer init;
   s.sftp(init.u8(sftp::SSH_FXP_INIT).u32(3));
@@ -142,6 +164,10 @@ std::vector<Named> seeds() {
            return p.authenticated && p.sftp_replies >= 20 && p.handles >= (policy ? 1 : 3);
          }});
   }
+  // Raw records only: handles stay "HND<n>", so the handle requests fail; the rest succeeds.
+  out.push_back({"sftp_raw", sftp_session(0, true), [](const Progress& p) {
+                   return p.authenticated && p.sftp_replies >= 20 && p.handles >= 2;
+                 }});
   out.push_back({"scp_upload",
                  Seed(0)
                      .raw(kIdent)
