@@ -14,6 +14,10 @@ namespace {
 
 constexpr size_t kReadChunk = 256 * 1024;
 
+// How long output queued before the end (DISCONNECT last) may take to drain. A peer that
+// stopped reading would otherwise keep the child blocked in a write forever.
+constexpr auto kFlushTimeout = std::chrono::seconds(10);
+
 // Completion token: errors come back as values instead of exceptions.
 constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
 
@@ -69,7 +73,8 @@ class Driver {
           break;
         }
         core_.consume_output(n);
-        wake_reader_.cancel();  // output drained: the reader may resume
+        wake_reader_.cancel();                     // output drained: the reader may resume
+        if (core_.finished()) watchdog_.cancel();  // arms the flush deadline
         continue;
       }
       if (core_.finished() || input_done_) break;
@@ -80,14 +85,27 @@ class Driver {
 
   asio::awaitable<void> watchdog() {
     while (!stopping_) {
-      watchdog_.expires_at(core_.next_deadline());
+      watchdog_.expires_at(deadline());
       co_await watchdog_.async_wait(kNoThrow);
       if (stopping_) break;
+      if (core_.finished() && Clock::now() >= flush_deadline_) {
+        log::verbose("Closing: the peer did not take the last output within {} s",
+                     kFlushTimeout.count());
+        stop();
+        break;
+      }
       if (Clock::now() >= core_.next_deadline()) {
         core_.on_timer(Clock::now());
         kick();
       }
     }
+  }
+
+  // The core's next deadline; once it is finished, the end of the flush allowance.
+  Clock::time_point deadline() {
+    if (!core_.finished()) return core_.next_deadline();
+    if (flush_deadline_ == Clock::time_point::max()) flush_deadline_ = Clock::now() + kFlushTimeout;
+    return flush_deadline_;
   }
 
   // Waits until `timer` is cancelled (used as a wake-up signal).
@@ -121,6 +139,7 @@ class Driver {
   ConnectionCore& core_;
   bool input_done_ = false;
   bool stopping_ = false;
+  Clock::time_point flush_deadline_ = Clock::time_point::max();
 };
 
 }  // namespace
