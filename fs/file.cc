@@ -32,6 +32,14 @@ Result<size_t> File::pread(void* buf, size_t n, uint64_t offset) {
 
 Status File::pwrite(const void* buf, size_t n, uint64_t offset) {
   if (!writable_) return Errno{EBADF};
+  Status s = write_all(buf, n, offset);
+  // A failed write (a full disk) leaves a hole or a short file: an atomic upload that saw one is
+  // never committed, whatever the client does next.
+  if (!s && !temp_name_.empty() && write_error_ == 0) write_error_ = s.error();
+  return s;
+}
+
+Status File::write_all(const void* buf, size_t n, uint64_t offset) {
   auto* p = static_cast<const uint8_t*>(buf);
   while (n > 0) {
     ssize_t put =
@@ -95,7 +103,9 @@ Status File::close() {
   Status result;
   if (!temp_name_.empty()) {
     // Commit: data durable, then the name, then the directory entry (fsync file + directory).
-    if (::fsync(fd_.get()) != 0) {
+    if (write_error_ != 0) {
+      result = Errno{write_error_};
+    } else if (::fsync(fd_.get()) != 0) {
       result = last_errno();
     } else if (no_replace_ ? ::renameat2(dir_.get(), temp_name_.c_str(), dir_.get(),
                                          final_name_.c_str(), RENAME_NOREPLACE) != 0

@@ -51,12 +51,14 @@ class File {
   Status setstat(const Attrs& attrs);
   Status fsync();
   Result<struct statvfs> statvfs() const;
-  // Ends the file; commits an atomic upload. Safe to call once.
+  // Ends the file; commits an atomic upload unless one of its writes failed (then the temporary
+  // file is removed and that write's error returned). Safe to call once.
   Status close();
 
  private:
   friend class Root;
   File() = default;
+  Status write_all(const void* buf, size_t n, uint64_t offset);
 
   UniqueFd fd_;
   Root* root_ = nullptr;
@@ -69,6 +71,7 @@ class File {
   std::string temp_name_;
   std::string final_name_;
   bool no_replace_ = false;
+  int write_error_ = 0;  // the first failed write of an atomic upload
 };
 
 struct DirEntry {

@@ -7,6 +7,7 @@
 
 #include <cstdio>
 
+#include "fs/atomic.h"
 #include "fs/fdops.h"
 #include "fs/path.h"
 
@@ -235,29 +236,26 @@ Result<File> Root::open_atomic(std::string_view path, int flags, mode_t mode) {
     return Errno{policy_.drop_box ? EACCES : EEXIST};
   }
   if (exists && S_ISDIR(st.st_mode)) return Errno{EISDIR};
+  // Writing into an existing file without O_TRUNC (scp in SFTP mode, a resumed upload): the
+  // temporary file starts as a copy, so unwritten ranges keep their bytes and the final name
+  // still changes only once, complete.
+  UniqueFd existing;
   if (exists && !(flags & O_TRUNC)) {
-    // Writing into an existing file (a resumed upload): in place, as requested.
-    flags &= ~O_CREAT;
-    auto fd = resolve(path, flags | O_NOCTTY);
+    auto fd = resolve(path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
     if (!fd) return fd.status();
-    File f;
-    f.fd_ = std::move(*fd);
-    f.root_ = this;
-    f.readable_ = (flags & O_ACCMODE) != O_WRONLY;
-    f.writable_ = true;
-    return f;
+    if (::fstat(fd->get(), &st) != 0) return last_errno();
+    if (!S_ISREG(st.st_mode)) return Errno{EINVAL};
+    existing = std::move(*fd);
   }
+  atomic::remove_stale(parent->dir.get(), name);
   uint64_t nonce = 0;
   if (::getrandom(&nonce, sizeof nonce, 0) != sizeof nonce) return last_errno();
-  char suffix[32];
-  std::snprintf(suffix, sizeof suffix, ".wharf-%016llx", static_cast<unsigned long long>(nonce));
-  std::string temp = "." + name + suffix;
-  if (temp.size() > 255) temp = std::string(".upload") + suffix;
+  std::string temp = atomic::temp_name(name, nonce);
   mode_t m = create_mode(mode, false);
   UniqueFd fd(::openat(parent->dir.get(), temp.c_str(),
                        O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, m));
   if (!fd.valid()) return last_errno();
-  File f;
+  File f;  // from here on, an early return removes the temporary file
   f.fd_ = std::move(fd);
   f.root_ = this;
   f.readable_ = (flags & O_ACCMODE) != O_WRONLY;
@@ -266,6 +264,11 @@ Result<File> Root::open_atomic(std::string_view path, int flags, mode_t mode) {
   f.temp_name_ = std::move(temp);
   f.final_name_ = name;
   f.no_replace_ = policy_.drop_box || (flags & O_EXCL);
+  if (auto s = atomic::lock(f.fd()); !s) return s;
+  if (existing.valid()) {
+    if (auto s = atomic::copy_all(existing.get(), f.fd()); !s) return s;
+    if (!policy_.file_mode && fdops::chmod(f.fd(), st.st_mode & 07777) != 0) return last_errno();
+  }
   if (policy_.file_mode && fdops::chmod(f.fd(), m) != 0) return last_errno();
   note_written(path);
   return f;
