@@ -11,4 +11,10 @@ void TransportSink::send(wire::ByteView payload) { transport_.send(payload); }
 
 bool TransportSink::backlogged() const { return transport_.output_backlogged(); }
 
+std::span<uint8_t> TransportSink::begin_payload(size_t max_payload) {
+  return transport_.begin_send(max_payload);
+}
+
+void TransportSink::end_payload(size_t payload_len) { transport_.end_send(payload_len); }
+
 }  // namespace wharf::connection

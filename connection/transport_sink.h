@@ -7,14 +7,15 @@
 namespace wharf::connection {
 
 // Sends through ServerTransport::send(), which copies the payload into its encoder (or holds it
-// during a key exchange). In-place writing (begin_payload) would need a ServerTransport
-// begin_send()/end_send() pair over PacketEncoder::begin_packet(); until then this sink does not
-// offer it and the service builds each payload in one reused buffer.
+// during a key exchange), and offers in-place writing through ServerTransport::begin_send(), so
+// channel data is written straight into the outgoing packet and sealed where it lies.
 class TransportSink : public PacketSink {
  public:
   explicit TransportSink(transport::ServerTransport& transport) : transport_(transport) {}
   void send(wire::ByteView payload) override;
   bool backlogged() const override;
+  std::span<uint8_t> begin_payload(size_t max_payload) override;
+  void end_payload(size_t payload_len) override;
 
  private:
   transport::ServerTransport& transport_;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "log/log.h"
 #include "transport/crypto/algorithms.h"
@@ -137,6 +138,17 @@ void ServerTransport::send(wire::ByteView payload) {
     return;
   }
   send_now(payload);
+}
+
+std::span<uint8_t> ServerTransport::begin_send(size_t max_payload) {
+  if (closed_ || (kexinit_sent_ && !newkeys_sent_)) return {};
+  return encoder_.begin_packet(max_payload);
+}
+
+void ServerTransport::end_send(size_t payload_len) {
+  // An empty payload is no message (the peer would disconnect for it).
+  if (payload_len == 0) throw std::logic_error("end_send of an empty payload");
+  encoder_.end_packet(payload_len);
 }
 
 void ServerTransport::send_now(wire::ByteView payload) { encoder_.encode(payload); }

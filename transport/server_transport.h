@@ -11,6 +11,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,12 @@ class ServerTransport {
 
   // Sends one service message; held back (bounded) while a key exchange runs.
   void send(wire::ByteView payload);
+  // In-place sending (no copy): room for up to `max_payload` bytes of one service message inside
+  // the outgoing packet, sealed where it lies by end_send(payload_len >= 1). Returns an empty
+  // span when the message cannot go out now (closed, or a key exchange holds output back): the
+  // caller then uses send(). Nothing else may be sent between the two calls.
+  std::span<uint8_t> begin_send(size_t max_payload);
+  void end_send(size_t payload_len);
   // Called by the authentication layer right after it queued USERAUTH_SUCCESS.
   void set_authenticated();
 

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -410,6 +411,83 @@ TEST(ServerTransport, DisconnectIsSentEncrypted) {
   ASSERT_TRUE(client.disconnected());
   EXPECT_EQ(*client.disconnect_reason(), 11u);
   EXPECT_TRUE(server.closed());
+}
+
+// Connects with `cipher` (and `compression`) and authenticates, ready for service traffic.
+void connect_authenticated(ServerTransport& server, TestClient& client, std::mt19937& rng) {
+  connect(server, client, rng);
+  client.send(service_request());
+  pump(server, client, rng);
+  server.set_authenticated();
+  if (client.negotiated().compression_s2c == "zlib@openssh.com") {
+    client.encoder().enable_compression();
+    client.decoder().enable_compression();
+  }
+  client.received.clear();
+}
+
+// Writes `payload` in place through begin_send()/end_send(); false if no room was offered.
+bool send_in_place(ServerTransport& server, wire::ByteView payload) {
+  std::span<uint8_t> room = server.begin_send(payload.size() + 100);
+  if (room.empty()) return false;
+  EXPECT_GE(room.size(), payload.size() + 100);
+  std::copy(payload.begin(), payload.end(), room.begin());
+  server.end_send(payload.size());
+  return true;
+}
+
+TEST(ServerTransport, InPlaceSendDeliversWhatSendDelivers) {
+  std::mt19937 rng(11);
+  for (const auto& cipher : kAllCiphers) {
+    for (const char* compression : {"none", "zlib@openssh.com"}) {
+      SCOPED_TRACE(cipher + " / " + compression);
+      ServerTransport server(server_config());
+      TestClientConfig cc;
+      cc.ciphers = {cipher};
+      cc.compression = {compression};
+      TestClient client(cc);
+      connect_authenticated(server, client, rng);
+      std::vector<wire::Bytes> sent;
+      for (int i = 0; i < 40; ++i) {
+        wire::Bytes p(1 + rng() % 40000);
+        for (auto& b : p) b = static_cast<uint8_t>(rng());
+        p[0] = msg::kChannelData;
+        if (i % 2 == 0) {
+          ASSERT_TRUE(send_in_place(server, p));
+        } else {
+          server.send(p);  // the copying path, interleaved
+        }
+        sent.push_back(std::move(p));
+        if (i % 7 == 0) pump(server, client, rng, 1 + rng() % 9000);
+      }
+      pump(server, client, rng);
+      EXPECT_EQ(client.received, sent);
+      EXPECT_FALSE(client.disconnected());
+    }
+  }
+}
+
+TEST(ServerTransport, InPlaceSendIsRefusedWhileOutputIsHeldForKex) {
+  std::mt19937 rng(12);
+  ServerTransport server(server_config());
+  TestClient client(TestClientConfig{});
+  connect_authenticated(server, client, rng);
+  client.start_rekey();
+  // The client's KEXINIT makes the server answer with its own: from then until its NEWKEYS,
+  // service output is held, so no in-place room is offered and send() queues instead.
+  wire::ByteView out = client.pending();
+  server.feed(wire::Bytes(out.begin(), out.end()), ServerTransport::Clock::now());
+  client.consume(out.size());
+  const wire::Bytes held = {msg::kChannelData, 1, 2, 3};
+  EXPECT_FALSE(send_in_place(server, held));
+  server.send(held);
+  pump(server, client, rng);
+  EXPECT_EQ(server.key_exchanges(), 2u);
+  const wire::Bytes after = {msg::kChannelData, 4, 5, 6};
+  EXPECT_TRUE(send_in_place(server, after));
+  pump(server, client, rng);
+  EXPECT_EQ(client.received, (std::vector<wire::Bytes>{held, after}));
+  EXPECT_THROW(server.end_send(0), std::logic_error);  // an empty payload is no message
 }
 
 }  // namespace
