@@ -8,6 +8,9 @@ namespace {
 
 using transport::ProtocolError;
 
+// A piece of channel data that divides every window we configure and fits our maximum packet.
+constexpr uint32_t kPiece = 64 * 1024;
+
 TEST_F(ServiceTest, IncomingDataGoesStraightFromThePacketToTheApp) {
   FakeApp* app = StartSftp();
   Bytes m = Data(id_, "hello sftp");
@@ -88,8 +91,8 @@ TEST_F(ServiceTest, DataBeyondOurWindowIsAnError) {
   FakeApp* app = StartSftp();
   app->backed = true;  // nothing is taken, so nothing is given back
   uint32_t window = service_->local_window();
-  Bytes chunk(window / 32, 'd');
-  for (int i = 0; i < 32; ++i) Send(Data(id_, chunk));
+  Bytes chunk(kPiece, 'd');  // the window is a multiple of it; packets stay below max packet
+  for (uint32_t i = 0; i < window / kPiece; ++i) Send(Data(id_, chunk));
   EXPECT_THROW(Send(Data(id_, "x")), ProtocolError);
 }
 
@@ -97,14 +100,15 @@ TEST_F(ServiceTest, ExtendedDataFromTheClientIsIgnoredButCountsAgainstTheWindow)
   FakeApp* app = StartSftp();
   app->backed = true;
   uint32_t window = service_->local_window();
-  Bytes piece(window / 16, 'd');
-  for (int i = 0; i < 8; ++i) Send(Data(id_, piece));  // held: the app is backed up
-  std::string ext(window / 16, 'e');
-  for (int i = 0; i < 8; ++i) Send(ExtData(id_, ext));  // dropped, but spends the window...
+  const uint32_t half = window / kPiece / 2;
+  Bytes piece(kPiece, 'd');
+  for (uint32_t i = 0; i < half; ++i) Send(Data(id_, piece));  // held: the app is backed up
+  std::string ext(kPiece, 'e');
+  for (uint32_t i = 0; i < half; ++i) Send(ExtData(id_, ext));  // dropped, but spends the window...
   EXPECT_TRUE(app->fed.empty());
   // ...and is given back, as it was consumed.
   EXPECT_EQ(Adjusted(sink_.take()), window / 2);
-  for (int i = 0; i < 8; ++i) Send(Data(id_, piece));
+  for (uint32_t i = 0; i < half; ++i) Send(Data(id_, piece));
   EXPECT_THROW(Send(Data(id_, "x")), ProtocolError);
 }
 
@@ -142,15 +146,17 @@ TEST_F(ServiceTest, HeldDataIsFedWhenTheAppDrainsAndTheWindowReturns) {
   FakeApp* app = StartSftp();
   app->backed = true;
   Bytes chunk(100000, 'h');
-  for (int i = 0; i < 20; ++i) Send(Data(id_, chunk));
+  const size_t count = service_->local_window() / 2 / chunk.size();  // past the top-up threshold
+  const size_t total = count * chunk.size();
+  for (size_t i = 0; i < count; ++i) Send(Data(id_, chunk));
   EXPECT_TRUE(app->fed.empty());
   EXPECT_EQ(Adjusted(sink_.take()), 0u);
   app->backed = false;
   service_->pump();
-  EXPECT_EQ(app->fed.size(), 2000000u);
-  EXPECT_EQ(Adjusted(sink_.take()), 2000000u);
+  EXPECT_EQ(app->fed.size(), total);
+  EXPECT_EQ(Adjusted(sink_.take()), total);
   // Fed in pieces no bigger than our maximum packet, not as one huge buffer.
-  EXPECT_GE(app->feeds, 2000000u / service_->local_max_packet());
+  EXPECT_GE(app->feeds, total / service_->local_max_packet());
 }
 
 TEST_F(ServiceTest, TransportBacklogStopsOutputUntilPumped) {
@@ -186,8 +192,8 @@ TEST_F(ServiceTest, ChannelsShareABackloggedTransport) {
 TEST_F(ServiceTest, IgnoredDataIsGivenBackBeforeTheSessionStarts) {
   id_ = OpenSession();
   uint32_t window = service_->local_window();
-  std::string piece(window / 16, 'e');
-  for (int i = 0; i < 16; ++i) Send(ExtData(id_, piece));
+  std::string piece(kPiece, 'e');
+  for (uint32_t i = 0; i < window / kPiece; ++i) Send(ExtData(id_, piece));
   EXPECT_EQ(Adjusted(sink_.take()), window);
   Send(ExtData(id_, "more"));  // the window is open again
 }
