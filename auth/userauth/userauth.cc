@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "auth/access_policy.h"
+#include "auth/users.h"
 #include "auth/virtual_users.h"
 #include "log/log.h"
 #include "transport/messages.h"
@@ -110,6 +111,9 @@ void UserAuth::begin(const std::string& name, std::string_view service) {
   started_ = true;
   user_name_ = name;
   if (valid_user_name(name)) user_ = config_.find_user(name);
+  // An unknown name costs a system account lookup (NSS) in find_user; a virtual user is found
+  // without one, so it does the same lookup here and the reply time does not tell them apart.
+  if (user_ && user_->is_virtual) (void)lookup_system_user(name);
   settings_ = config_.settings_for(name, user_ ? user_->group_names : std::vector<std::string>{});
   if (!user_) {
     log::info("Invalid user {} from {} port {}", log::sanitize(name), config_.client_address,
