@@ -1,0 +1,162 @@
+// fs atomic uploads under faults (issue 8), in process: a failed write (EFBIG from RLIMIT_FSIZE,
+// as a full disk gives ENOSPC) is never committed, a write into an existing file without O_TRUNC
+// stays atomic and keeps the unwritten bytes, and a dead owner's temporary file is removed by the
+// next upload of the same name while a live owner's (locked) one is left alone.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "fs/root.h"
+
+namespace wharf::fs {
+namespace {
+
+namespace stdfs = std::filesystem;
+
+std::string slurp(const stdfs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void spit(const stdfs::path& p, const std::string& data) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << data;
+}
+
+class AtomicFaults : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* tmp = std::getenv("TEST_TMPDIR");
+    dir_ = stdfs::path(tmp ? tmp : "/tmp") /
+           ("atomic_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    stdfs::remove_all(dir_);
+    stdfs::create_directories(dir_);
+    Policy p;
+    p.atomic_uploads = true;
+    auto r = Root::open(dir_.string(), p);
+    ASSERT_TRUE(r.ok()) << r.error();
+    root_ = std::move(*r);
+  }
+  void TearDown() override {
+    root_.reset();
+    stdfs::remove_all(dir_);
+  }
+  std::vector<std::string> Names() const {
+    std::vector<std::string> names;
+    for (const auto& e : stdfs::directory_iterator(dir_)) names.push_back(e.path().filename());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  stdfs::path dir_;
+  std::unique_ptr<Root> root_;
+};
+
+// RLIMIT_FSIZE makes writes past `limit` fail with EFBIG (SIGXFSZ ignored) while in scope.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t limit) {
+    old_handler_ = ::signal(SIGXFSZ, SIG_IGN);
+    ::getrlimit(RLIMIT_FSIZE, &old_);
+    struct rlimit r = old_;
+    r.rlim_cur = limit;
+    ::setrlimit(RLIMIT_FSIZE, &r);
+  }
+  ~FileSizeLimit() {
+    ::setrlimit(RLIMIT_FSIZE, &old_);
+    ::signal(SIGXFSZ, old_handler_);
+  }
+
+ private:
+  struct rlimit old_;
+  sighandler_t old_handler_;
+};
+
+TEST_F(AtomicFaults, FailedWriteIsNeverCommitted) {
+  spit(dir_ / "target", "OLD");
+  auto f = root_->open("target", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ASSERT_TRUE(f.ok()) << f.error();
+  std::string block(4096, 'x');
+  ASSERT_TRUE(f->pwrite(block.data(), block.size(), 0).ok());
+  {
+    FileSizeLimit limit(8192);
+    auto s = f->pwrite(block.data(), block.size(), 1 << 20);  // a full disk, as far as we know
+    EXPECT_EQ(s.error(), EFBIG);
+  }
+  ASSERT_TRUE(f->pwrite(block.data(), block.size(), 4096).ok());  // later writes succeed ...
+  auto closed = f->close();                                       // ... but the upload is bad
+  EXPECT_EQ(closed.error(), EFBIG);
+  EXPECT_EQ(slurp(dir_ / "target"), "OLD");
+  EXPECT_EQ(Names(), std::vector<std::string>{"target"});
+}
+
+TEST_F(AtomicFaults, WriteWithoutTruncIsAtomicAndKeepsUnwrittenBytes) {
+  spit(dir_ / "target", "0123456789");
+  stdfs::permissions(dir_ / "target", stdfs::perms(0640));
+  auto f = root_->open("target", O_WRONLY | O_CREAT, 0600);
+  ASSERT_TRUE(f.ok()) << f.error();
+  ASSERT_TRUE(f->pwrite("AB", 2, 2).ok());
+  EXPECT_EQ(slurp(dir_ / "target"), "0123456789");  // nothing visible before the close
+  EXPECT_EQ(Names().size(), 2u);
+  ASSERT_TRUE(f->close().ok());
+  EXPECT_EQ(slurp(dir_ / "target"), "01AB456789");
+  EXPECT_EQ(stdfs::status(dir_ / "target").permissions(), stdfs::perms(0640));
+  EXPECT_EQ(Names(), std::vector<std::string>{"target"});
+}
+
+TEST_F(AtomicFaults, AbandonedWriteWithoutTruncLeavesTheOldFile) {
+  spit(dir_ / "target", "0123456789");
+  {
+    auto f = root_->open("target", O_WRONLY | O_CREAT, 0600);
+    ASSERT_TRUE(f.ok()) << f.error();
+    ASSERT_TRUE(f->pwrite("AB", 2, 2).ok());
+  }  // a dropped connection: destroyed without close()
+  EXPECT_EQ(slurp(dir_ / "target"), "0123456789");
+  EXPECT_EQ(Names(), std::vector<std::string>{"target"});
+}
+
+TEST_F(AtomicFaults, DeadOwnersTemporaryFileIsRemovedLiveOnesStay) {
+  const std::string dead = ".target.wharf-00000000000000aa";
+  const std::string live = ".target.wharf-00000000000000bb";
+  const std::string other = ".other.wharf-00000000000000cc";  // another name's: not ours
+  spit(dir_ / dead, "partial data of a killed child");
+  spit(dir_ / live, "partial data of a running upload");
+  spit(dir_ / other, "partial data of another file");
+  int held = ::open((dir_ / live).c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(held, 0);
+  ASSERT_EQ(::flock(held, LOCK_EX), 0);
+  auto f = root_->open("target", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ASSERT_TRUE(f.ok()) << f.error();
+  ASSERT_TRUE(f->pwrite("NEW", 3, 0).ok());
+  ASSERT_TRUE(f->close().ok());
+  ::close(held);
+  EXPECT_EQ(slurp(dir_ / "target"), "NEW");
+  EXPECT_EQ(Names(), (std::vector<std::string>{other, live, "target"}));
+}
+
+TEST_F(AtomicFaults, TwoUploadsOfOneNameDoNotRemoveEachOther) {
+  auto a = root_->open("target", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ASSERT_TRUE(a.ok()) << a.error();
+  ASSERT_TRUE(a->pwrite("first", 5, 0).ok());
+  auto b = root_->open("target", O_WRONLY | O_CREAT | O_TRUNC, 0644);  // sweeps: a is locked
+  ASSERT_TRUE(b.ok()) << b.error();
+  ASSERT_TRUE(b->pwrite("second", 6, 0).ok());
+  ASSERT_TRUE(a->close().ok());
+  EXPECT_EQ(slurp(dir_ / "target"), "first");
+  ASSERT_TRUE(b->close().ok());
+  EXPECT_EQ(slurp(dir_ / "target"), "second");
+  EXPECT_EQ(Names(), std::vector<std::string>{"target"});
+}
+
+}  // namespace
+}  // namespace wharf::fs
