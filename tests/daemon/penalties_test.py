@@ -48,9 +48,14 @@ class Penalties(unittest.TestCase):
         return not self.refused(source)
 
     def penalised(self, kind, timeout=5):
-        """Waits until a probe is refused; returns the seconds left the log line gives."""
-        self.assertTrue(daemonlib.wait_for(self.refused, timeout, step=0.1),
+        """Waits until the listener has activated a `kind` penalty (so that a probe does not
+        race the child's exit), checks that a probe is refused; returns the seconds left the
+        refusal's log line gives."""
+        activated = r"penalising 127\.0\.0\.1/32 for \d+s: " + re.escape(kind)
+        self.assertTrue(daemonlib.wait_for(lambda: daemonlib.log_lines(self.server, activated),
+                                           timeout, step=0.1),
                         f"no {kind} penalty:\n{self.server.read_log()}")
+        self.assertTrue(self.refused(), f"not refused:\n{self.server.read_log()}")
         lines = daemonlib.log_lines(self.server, REFUSED.format(re.escape(kind)))
         self.assertTrue(lines, self.server.read_log())
         return int(re.search(r"\((\d+)s left\)", lines[-1]).group(1))
@@ -62,7 +67,7 @@ class Penalties(unittest.TestCase):
         return time.monotonic() - t0
 
     def test_authfail_refuses_then_expires(self):
-        self.start("PerSourcePenalties authfail:4s min:1s max:30s\n")
+        self.start("PerSourcePenalties authfail:4s noauth:0 min:1s max:30s\n")
         r = SITE.ssh_fail(self.server)
         self.assertNotEqual(r.returncode, 0)
         left = self.penalised("authfail")
@@ -112,7 +117,8 @@ class Penalties(unittest.TestCase):
         self.start("PerSourcePenalties authfail:2s min:5s max:7s noauth:0\n")
         for i in range(2):
             self.assertNotEqual(SITE.ssh_fail(self.server).returncode, 0)
-            time.sleep(0.3)  # let the listener reap the child
+            self.assertTrue(daemonlib.wait_for(lambda: len(daemonlib.log_lines(
+                self.server, r"penalty for 127\.0\.0\.1/32 now \d+s \(deferred\)")) == i + 1, 10))
             self.assertTrue(self.served(), f"refused after {i + 1} failure(s) of 2 s, min 5 s")
         for _ in range(2):
             self.assertNotEqual(SITE.ssh_fail(self.server).returncode, 0)
@@ -132,7 +138,8 @@ class Penalties(unittest.TestCase):
         for _ in range(3):
             r = SITE.sftp(self.server)
             self.assertEqual(r.returncode, 0, r.stderr)
-        time.sleep(0.3)
+        # Every child reaped (and judged) before the probe.
+        self.assertTrue(daemonlib.wait_for(lambda: not daemonlib.children(self.server), 10))
         self.assertTrue(self.served())
         self.assertFalse(daemonlib.log_lines(self.server, r"penalis"))
 
