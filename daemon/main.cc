@@ -13,6 +13,7 @@
 #include "daemon/host_keys.h"
 #include "daemon/listener.h"
 #include "daemon/options.h"
+#include "daemon/pid_file.h"
 #include "daemon/server_context.h"
 #include "daemon/server_core.h"
 #include "daemon/state_dir.h"
@@ -122,6 +123,7 @@ int run(const Options& opts) {
         fmt::format("{} threads before forking connections; expected 1", threads));
   }
   std::vector<int> listeners = open_listeners(where);
+  PidFile pid_file(settings.pid_file);  // once listening, as sshd does
   run_listener(
       listeners, admission_limits(settings),
       [] { log::info("Wharf {} ready.", transport::kWharfVersion); },

@@ -179,6 +179,26 @@ class Process(unittest.TestCase):
         self.assertIn("terminating", server.read_log())
         server.stop()
 
+    def test_pid_file_holds_the_listener_pid_and_goes_away_on_stop(self):
+        pid_path = os.path.join(STATE, "wharfd.pid")
+        server = wharfd.Wharfd(state_dir=STATE, overrides=[f"PidFile={pid_path}"]).start()
+        try:
+            with open(pid_path) as f:
+                self.assertEqual(f.read(), f"{server.proc.pid}\n")
+            self.assertEqual(server.ssh("true").returncode, 255)  # a connection child comes and goes
+            self.assertTrue(os.path.exists(pid_path))
+        finally:
+            server.stop()
+        self.assertFalse(os.path.exists(pid_path))
+
+    def test_unwritable_pid_file_is_logged_and_the_server_runs(self):
+        pid_path = os.path.join(STATE, "no-such-dir", "wharfd.pid")
+        with wharfd.Wharfd(state_dir=STATE, overrides=[f"PidFile={pid_path}"]) as server:
+            self.assertIn(f'Couldn\'t create pid file "{pid_path}"', server.read_log())
+            with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+                s.settimeout(10)
+                self.assertTrue(s.recv(64).startswith(b"SSH-2.0-Wharf_"))
+
     def test_listens_on_ipv4_and_ipv6(self):
         if not socket.has_ipv6:
             self.skipTest("no IPv6 on this machine")
