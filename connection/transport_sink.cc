@@ -9,7 +9,9 @@ static_assert(kMaxSendPayload == transport::packet::PacketEncoder::kMaxPayload,
 
 void TransportSink::send(wire::ByteView payload) { transport_.send(payload); }
 
-bool TransportSink::backlogged() const { return transport_.output_backlogged(); }
+bool TransportSink::backlogged() const {
+  return transport_.output_backlogged() || transport_.output_queued() >= kSendAhead;
+}
 
 std::span<uint8_t> TransportSink::begin_payload(size_t max_payload) {
   return transport_.begin_send(max_payload);

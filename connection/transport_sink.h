@@ -11,6 +11,11 @@ namespace wharf::connection {
 // channel data is written straight into the outgoing packet and sealed where it lies.
 class TransportSink : public PacketSink {
  public:
+  // Channel data is produced only while less than this waits to be written: packets are then
+  // written to the socket soon after they were sealed, while they are still in the CPU's cache
+  // (the kernel's socket buffer keeps the link busy meanwhile).
+  static constexpr size_t kSendAhead = 512u << 10;
+
   explicit TransportSink(transport::ServerTransport& transport) : transport_(transport) {}
   void send(wire::ByteView payload) override;
   bool backlogged() const override;

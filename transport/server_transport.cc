@@ -200,8 +200,10 @@ void ServerTransport::consume_output(size_t n) {
   encoder_.consume(n);
 }
 
+size_t ServerTransport::output_queued() const { return encoder_.pending().size() + held_bytes_; }
+
 bool ServerTransport::output_backlogged() const {
-  return encoder_.pending().size() + held_bytes_ > config_.output_high_water;
+  return output_queued() > config_.output_high_water;
 }
 
 bool ServerTransport::rekey_due(Clock::time_point now) const {

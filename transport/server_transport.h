@@ -88,6 +88,8 @@ class ServerTransport {
   wire::ByteView pending_output() const;
   void consume_output(size_t n);
   bool output_backlogged() const;
+  // Bytes sealed but not yet written, plus service output held back during a key exchange.
+  size_t output_queued() const;
 
   bool authenticated() const { return legality_.phase == Phase::kPostAuth; }
   bool closed() const { return closed_; }
