@@ -58,6 +58,18 @@ KeyMatch find_authorized(const User& user, const conf::Settings& settings,
   return {};
 }
 
+// What an unknown or refused account checks the key against instead of a file: one line, as
+// most authorized_keys files hold, with a key no client has (its private half was never kept).
+// Parsing and matching it costs what a known user's one-line file does, so the reply time does
+// not tell the two apart (issue 8, tests/hostile:enumeration_*).
+constexpr std::string_view kDecoyAuthorizedKeys =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBm8tJhRSnVjJ7gq3ssh5FbnmRnBZQnOXo2EkYQhl8Tt decoy\n";
+
+void decoy_key_check(const keys::PublicKey& key, const std::string& client_address) {
+  AuthorizedKeys keys = parse_authorized_keys(kDecoyAuthorizedKeys);
+  (void)match_key(keys, key.type(), key.blob(), client_address, std::time(nullptr));
+}
+
 }  // namespace
 
 UserAuth::Outcome UserAuth::try_publickey(wire::Reader& r, bool& replied) {
@@ -93,7 +105,11 @@ UserAuth::Outcome UserAuth::try_publickey(wire::Reader& r, bool& replied) {
     signature_ok = key->verify(algorithm, w.bytes(), signature);
   }
   KeyMatch match;
-  if (account_allowed_) match = find_authorized(*user_, settings_, *key, config_.client_address);
+  if (account_allowed_) {
+    match = find_authorized(*user_, settings_, *key, config_.client_address);
+  } else {
+    decoy_key_check(*key, config_.client_address);
+  }
   bool authorized =
       match.entry != nullptr &&
       account_usable("publickey", match.decision.command.kind != ForcedCommand::Kind::kNone);
