@@ -50,7 +50,8 @@ bool group_matches(const std::vector<std::string>& groups, const std::string& li
 MatchCriteria parse_match(const std::vector<std::string>& args) {
   MatchCriteria m;
   if (args.empty()) throw ConfigError("Match: one or more criteria required");
-  for (size_t i = 0; i < args.size(); ++i) {
+  // Criteria come in name/value pairs; only "All" stands alone.
+  for (size_t i = 0; i < args.size(); i += 2) {
     if (iequals(args[i], "All")) {
       if (args.size() != 1)
         throw ConfigError("Match: 'All' cannot be combined with other criteria");
@@ -67,7 +68,6 @@ MatchCriteria parse_match(const std::vector<std::string>& args) {
     validate(found->name, found->kind, args[i + 1]);
     int port = found->kind == Kind::kLocalPort ? parse_port(args[i + 1], "Match LocalPort") : 0;
     m.criteria.push_back({found->kind, args[i + 1], port});
-    ++i;
   }
   return m;
 }
