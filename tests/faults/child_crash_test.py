@@ -78,7 +78,7 @@ class ChildCrash(unittest.TestCase):
 
     def tearDown(self):
         new = {p: s for p, s in self.server.crashes().items() if p not in self.reported}
-        print(f"FIGURE crashes {len(new)}")
+        faultlib.figure("crashes", len(new))
         self.assertEqual(new, {}, self.server.server.read_log()[-4000:])
         self.assertTrue(self.server.alive(), "wharfd listener died")
 
@@ -95,7 +95,7 @@ class ChildCrash(unittest.TestCase):
         self.assertTrue(ok and child, "the transfer did not start")
         self.server.deliberate.add(child)
         os.kill(child, sig)
-        print("FIGURE faults_injected 1")
+        faultlib.figure("faults_injected", 1)
         out, err = proc.communicate(timeout=60)
         self.assertNotEqual(proc.returncode, 0, "the client did not notice the crash")
         self.assertTrue(wait_for(lambda: self.server.children() == [other]),
@@ -132,7 +132,7 @@ class ChildCrash(unittest.TestCase):
         self.crash_during(cmd, sig, started)
         self.assertEqual(faultlib.sha256_file(target), CTX["prev_sha"],
                          "the final name does not hold the previous complete file")
-        print(f"FIGURE bytes_verified_sha256 {PREVIOUS}")
+        faultlib.figure("bytes_verified_sha256", PREVIOUS)
         # The crashed child's hidden temporary file is removed by the next atomic upload of the
         # same name (its owner's lock is gone); that upload then lands whole.
         r = faultlib.run_client(self.server.upload_cmd("sftp", "atom", CTX["prev"], "target.bin",
@@ -166,7 +166,7 @@ class ChildCrash(unittest.TestCase):
         with open(local, "rb") as f, open(CTX["big"], "rb") as g:
             got = f.read()
             self.assertEqual(got, g.read(len(got)), "the partial download is not a prefix")
-        print(f"FIGURE bytes_verified_sha256 {len(got)}")
+        faultlib.figure("bytes_verified_sha256", len(got))
 
 
 if __name__ == "__main__":

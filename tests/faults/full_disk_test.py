@@ -75,7 +75,7 @@ class FullDisk(unittest.TestCase):
 
     def tearDown(self):
         new = {p: s for p, s in self.server.crashes().items() if p not in self.reported}
-        print(f"FIGURE crashes {len(new)}")
+        faultlib.figure("crashes", len(new))
         self.assertEqual(new, {}, self.server.server.read_log()[-4000:])
         self.assertTrue(self.server.alive(), "wharfd listener died")
 
@@ -112,7 +112,7 @@ class FullDisk(unittest.TestCase):
             os.chown(target, faultlib.NOBODY, faultlib.NOBODY)
         before = used_bytes(root)
         r = self.upload(client, user, CTX["big"], "target.bin")
-        print("FIGURE faults_injected 1")
+        faultlib.figure("faults_injected", 1)
         print(f"{client} {'atomic' if atomic else 'non-atomic'} upload of {BIG} bytes to "
               f"{DISK} bytes: exit {r.returncode}, stderr {r.stderr.strip()!r}")
         self.assertNotEqual(r.returncode, 0, "the client did not see the failure")
@@ -124,7 +124,7 @@ class FullDisk(unittest.TestCase):
             self.assertEqual(faultlib.sha256_file(target), CTX["prev_sha"],
                              "the previous file was replaced by a partial upload")
             self.assertEqual(used_bytes(root), before, "the temporary file's space is not free")
-            print(f"FIGURE bytes_verified_sha256 {PREVIOUS}")
+            faultlib.figure("bytes_verified_sha256", PREVIOUS)
         elif client == "scp-legacy":
             self.assertEqual(left, [], "legacy scp left a file after a failed upload")
         else:
@@ -149,7 +149,7 @@ class FullDisk(unittest.TestCase):
         self.assertTrue(self.server.wait_no_children(), "connection child still running")
         self.assertEqual(sorted(os.listdir(root)), ["small.bin"])
         self.assertEqual(faultlib.sha256_file(os.path.join(root, "small.bin")), CTX["small_sha"])
-        print(f"FIGURE bytes_verified_sha256 {SMALL}")
+        faultlib.figure("bytes_verified_sha256", SMALL)
 
     def test_sftp_atomic(self):
         self.fill("sftp", True)

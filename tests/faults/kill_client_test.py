@@ -108,7 +108,7 @@ class KillClient(unittest.TestCase):
 
     def tearDown(self):
         new = {p: s for p, s in self.server.crashes().items() if p not in self.reported}
-        print(f"FIGURE crashes {len(new)}")
+        faultlib.figure("crashes", len(new))
         self.assertEqual(new, {}, self.server.server.read_log()[-4000:])
         self.assertTrue(self.server.alive(), "wharfd listener died")
 
@@ -121,7 +121,7 @@ class KillClient(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.wait_child_gone()
         self.assertEqual(faultlib.sha256_file(os.path.join(root, target)), CTX["big_sha"])
-        print(f"FIGURE bytes_verified_sha256 {BIG}")
+        faultlib.figure("bytes_verified_sha256", BIG)
 
     def test_atomic_upload_killed(self):
         root, faults, mid = CTX["atom"], 0, 0
@@ -145,15 +145,16 @@ class KillClient(unittest.TestCase):
                 outcomes["nothing"] += 1
                 continue
             self.assertEqual(left, ["target.bin"], f"iteration {i} (offset {offset}): leftovers")
-            digest = faultlib.sha256_file(os.path.join(root, "target.bin"))
+            final = os.path.join(root, "target.bin")
+            digest = faultlib.sha256_file(final)
             allowed = {CTX["big_sha"]: "complete"}
             if with_previous:
                 allowed[CTX["prev_sha"]] = "previous"
             self.assertIn(digest, allowed, f"iteration {i} (offset {offset}, seen {seen}): the "
-                          f"final name holds a partial file of {os.path.getsize(os.path.join(root, 'target.bin'))} bytes")
+                          f"final name holds a partial file of {os.path.getsize(final)} bytes")
             outcomes[allowed[digest]] += 1
         print(f"{CLIENT} atomic: {faults} kills, {mid} in mid-transfer; outcomes {outcomes}")
-        print(f"FIGURE faults_injected {faults}")
+        faultlib.figure("faults_injected", faults)
         self.assertGreaterEqual(mid, ATOMIC_ITERATIONS // 2, "too few kills landed mid-transfer")
         self.full_upload("atom", root, "after.bin")
 
@@ -178,7 +179,7 @@ class KillClient(unittest.TestCase):
                     # The sink receives under a hidden name of its own, removed on a lost source.
                     self.assertEqual(len(got), BIG, "legacy scp left a partial file")
         print(f"{CLIENT} non-atomic: {faults} kills, {partial} partial files left (prefixes)")
-        print(f"FIGURE faults_injected {faults}")
+        faultlib.figure("faults_injected", faults)
         self.full_upload("plain", root, "after.bin")
 
 

@@ -9,6 +9,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/lib"))
 sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/faults"))
+import faultlib  # noqa: E402
 import soak  # noqa: E402
 import wharftest  # noqa: E402
 
@@ -19,9 +20,9 @@ SECONDS = float(os.environ.get("SOAK_SECONDS", "60"))
 class Soak(unittest.TestCase):
     def test_soak(self):
         result = soak.run_soak(SECONDS, SESSIONS, soak_seed())
-        print(f"FIGURE max_concurrent_connections {result['max_children']}")
-        print(f"FIGURE bytes_verified_sha256 {result['stats'].verified}")
-        print(f"FIGURE crashes {len(result['crashes'])}")
+        faultlib.figure("max_concurrent_connections", result["max_children"])
+        faultlib.figure("bytes_verified_sha256", result["stats"].verified)
+        faultlib.figure("crashes", len(result["crashes"]))
         bad = soak.check(result, SESSIONS)
         self.assertEqual(bad, [], f"soak failed (seed {result['seed']})")
 
