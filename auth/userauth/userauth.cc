@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "auth/access_policy.h"
+#include "auth/userauth/banner.h"
 #include "auth/users.h"
 #include "auth/virtual_users.h"
 #include "log/log.h"
@@ -115,6 +116,7 @@ void UserAuth::begin(const std::string& name, std::string_view service) {
   // without one, so it does the same lookup here and the reply time does not tell them apart.
   if (user_ && user_->is_virtual) (void)lookup_system_user(name);
   settings_ = config_.settings_for(name, user_ ? user_->group_names : std::vector<std::string>{});
+  send_banner();
   if (!user_) {
     log::info("Invalid user {} from {} port {}", log::sanitize(name), config_.client_address,
               config_.client_port);
@@ -180,6 +182,20 @@ bool UserAuth::satisfies_required(std::string_view method) const {
     if (all) return true;
   }
   return false;
+}
+
+// Once per connection, before the reply to the first request, for known and unknown users alike
+// (RFC 4252 section 5.4; sshd sends it at the first attempt too).
+void UserAuth::send_banner() {
+  if (banner_sent_ || settings_.banner.empty()) return;
+  banner_sent_ = true;
+  std::string error;
+  std::optional<std::string> text = load_banner(settings_.banner, error);
+  if (!text) {
+    log::error("Banner file \"{}\": {}", settings_.banner, error);
+    return;
+  }
+  if (!text->empty()) transport_.send(banner_message(*text));
 }
 
 void UserAuth::send_failure(bool partial) {

@@ -56,6 +56,7 @@ class UserAuth : public transport::ServiceHandler {
   bool method_enabled(std::string_view method) const;
   std::vector<std::string> methods_that_can_continue() const;
   bool satisfies_required(std::string_view method) const;
+  void send_banner();
   void send_failure(bool partial);
   void succeed(const std::string& method);
   void log_attempt(bool accepted, std::string_view method, const std::string& detail) const;
