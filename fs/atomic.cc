@@ -26,12 +26,12 @@ bool is_hex_suffix(std::string_view s) {
   return true;
 }
 
-// True when `entry` is one of `name`'s temporary names.
-bool is_temp_of(std::string_view entry, const std::string& name) {
-  std::string prefix = "." + name + kTempMarker;
-  if (prefix.size() + 16 > 255) prefix = std::string(".upload") + kTempMarker;
-  return entry.size() == prefix.size() + 16 && entry.substr(0, prefix.size()) == prefix &&
-         is_hex_suffix(entry.substr(prefix.size()));
+// True when `entry` has the shape of a temporary name: ".<anything>.wharf-<16 hex digits>".
+bool is_temp(std::string_view entry) {
+  const std::string_view marker = kTempMarker;
+  if (entry.size() < 1 + marker.size() + 16 || entry[0] != '.') return false;
+  std::string_view tail = entry.substr(entry.size() - 16 - marker.size());
+  return tail.substr(0, marker.size()) == marker && is_hex_suffix(tail.substr(marker.size()));
 }
 
 // Unlinks `entry` if it is a regular file nobody holds the lock of.
@@ -71,7 +71,7 @@ Status lock(int fd) {
   return {};
 }
 
-void remove_stale(int dir, const std::string& name) {
+void remove_stale(int dir) {
   int list_fd = ::openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (list_fd < 0) return;
   struct Closer {
@@ -84,7 +84,7 @@ void remove_stale(int dir, const std::string& name) {
   }
   std::vector<std::string> stale;
   while (struct dirent* ent = ::readdir(list.get())) {
-    if (ent->d_name[0] == '.' && is_temp_of(ent->d_name, name)) stale.emplace_back(ent->d_name);
+    if (is_temp(ent->d_name)) stale.emplace_back(ent->d_name);
   }
   for (const std::string& entry : stale) remove_if_stale(dir, entry.c_str());
 }

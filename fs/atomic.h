@@ -19,11 +19,11 @@ std::string temp_name(const std::string& name, uint64_t nonce);
 // kernel when the owning process dies, however it dies).
 Status lock(int fd);
 
-// Removes temporary files of `name` in `dir` whose owner is gone: a connection child killed
-// (SIGKILL, SIGSEGV) in the middle of an upload cannot remove its own. A file is stale when its
-// lock can be taken; a still empty one younger than a second is left alone (its owner may not
-// have locked it yet).
-void remove_stale(int dir, const std::string& name);
+// Removes the temporary files in `dir` whose owner is gone: a connection child killed (SIGKILL,
+// SIGSEGV) in the middle of an upload cannot remove its own. A file is stale when its lock can
+// be taken; a still empty one younger than a second is left alone (its owner may not have locked
+// it yet). Reads the whole directory, so fs::Root does it once per directory and session.
+void remove_stale(int dir);
 
 // Copies all of `from` into `to` (from offset 0); for writes into an existing file without
 // O_TRUNC, whose unwritten ranges keep their old bytes.

@@ -225,6 +225,15 @@ Result<File> Root::open(std::string_view path, int flags, mode_t mode) {
   return f;
 }
 
+// Stale temporary files are swept from a directory at its first atomic upload of the session
+// only: a sweep reads the whole directory, and a drop box may hold many thousands of files.
+void Root::sweep_once(int dir) {
+  struct stat st;
+  if (::fstat(dir, &st) != 0) return;
+  if (!swept_dirs_.insert({st.st_dev, st.st_ino}).second) return;
+  atomic::remove_stale(dir);
+}
+
 Result<File> Root::open_atomic(std::string_view path, int flags, mode_t mode) {
   auto parent = resolve_parent(path);
   if (!parent) return parent.status();
@@ -247,7 +256,7 @@ Result<File> Root::open_atomic(std::string_view path, int flags, mode_t mode) {
     if (!S_ISREG(st.st_mode)) return Errno{EINVAL};
     existing = std::move(*fd);
   }
-  atomic::remove_stale(parent->dir.get(), name);
+  sweep_once(parent->dir.get());
   uint64_t nonce = 0;
   if (::getrandom(&nonce, sizeof nonce, 0) != sizeof nonce) return last_errno();
   std::string temp = atomic::temp_name(name, nonce);

@@ -22,6 +22,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "fs/fd.h"
 #include "fs/file.h"
@@ -81,6 +82,7 @@ class Root {
   Status check_path(std::string_view path) const;
   Status deny_if_read_only() const;
   Result<File> open_atomic(std::string_view path, int flags, mode_t mode);
+  void sweep_once(int dir);
   Status apply_attrs(int path_fd, std::string_view path, const Attrs& attrs, bool is_dir);
   std::string client_path_of(int fd, std::string_view fallback) const;
   mode_t create_mode(mode_t requested, bool dir) const;
@@ -91,7 +93,8 @@ class Root {
   std::string host_path_;
   struct stat root_stat_;
   Policy policy_;
-  std::set<std::string> written_;  // drop box: client paths this session uploaded
+  std::set<std::string> written_;                 // drop box: client paths this session uploaded
+  std::set<std::pair<dev_t, ino_t>> swept_dirs_;  // directories stale temporaries left
 };
 
 }  // namespace wharf::fs

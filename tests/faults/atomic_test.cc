@@ -1,7 +1,8 @@
 // fs atomic uploads under faults (issue 8), in process: a failed write (EFBIG from RLIMIT_FSIZE,
 // as a full disk gives ENOSPC) is never committed, a write into an existing file without O_TRUNC
-// stays atomic and keeps the unwritten bytes, and a dead owner's temporary file is removed by the
-// next upload of the same name while a live owner's (locked) one is left alone.
+// stays atomic and keeps the unwritten bytes, and a dead owner's temporary files are removed by
+// the session's first atomic upload into their directory while a live owner's (locked) one is
+// left alone.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -128,7 +129,7 @@ TEST_F(AtomicFaults, AbandonedWriteWithoutTruncLeavesTheOldFile) {
 TEST_F(AtomicFaults, DeadOwnersTemporaryFileIsRemovedLiveOnesStay) {
   const std::string dead = ".target.wharf-00000000000000aa";
   const std::string live = ".target.wharf-00000000000000bb";
-  const std::string other = ".other.wharf-00000000000000cc";  // another name's: not ours
+  const std::string other = ".other.wharf-00000000000000cc";  // another name's, also dead
   spit(dir_ / dead, "partial data of a killed child");
   spit(dir_ / live, "partial data of a running upload");
   spit(dir_ / other, "partial data of another file");
@@ -141,7 +142,31 @@ TEST_F(AtomicFaults, DeadOwnersTemporaryFileIsRemovedLiveOnesStay) {
   ASSERT_TRUE(f->close().ok());
   ::close(held);
   EXPECT_EQ(slurp(dir_ / "target"), "NEW");
-  EXPECT_EQ(Names(), (std::vector<std::string>{other, live, "target"}));
+  EXPECT_EQ(Names(), (std::vector<std::string>{live, "target"}));
+}
+
+// The sweep reads the whole directory, so a session does it once per directory: a drop box with
+// thousands of files is not re-read at every upload. The next session sweeps again.
+TEST_F(AtomicFaults, EachSessionSweepsADirectoryOnce) {
+  const std::string first = ".a.wharf-00000000000000a1";
+  const std::string later = ".a.wharf-00000000000000a2";
+  spit(dir_ / first, "dead before the session");
+  auto upload = [](Root& root, const char* name) {
+    auto f = root.open(name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ASSERT_TRUE(f.ok()) << f.error();
+    ASSERT_TRUE(f->close().ok());
+  };
+  upload(*root_, "a");
+  EXPECT_EQ(Names(), std::vector<std::string>{"a"});
+  spit(dir_ / later, "died during the session");
+  upload(*root_, "a");
+  EXPECT_EQ(Names(), (std::vector<std::string>{later, "a"}));
+  Policy p;
+  p.atomic_uploads = true;
+  auto next_session = Root::open(dir_.string(), p);
+  ASSERT_TRUE(next_session.ok()) << next_session.error();
+  upload(**next_session, "b");
+  EXPECT_EQ(Names(), (std::vector<std::string>{"a", "b"}));
 }
 
 TEST_F(AtomicFaults, TwoUploadsOfOneNameDoNotRemoveEachOther) {
