@@ -10,7 +10,8 @@ open descriptors of the listener and of every connection child.
     <= RSS before + 2 MiB;
   - every connection child alive from the end of warm-up (each session first puts and gets a
     largest-size file, then the first quarter of the run) to the last sample: RSS growth
-    <= 8 MiB, descriptors growth <= 4; the median RSS growth <= 1 MiB.
+    <= 8 MiB, descriptors growth <= 4; the median RSS growth <= 1 MiB (both RSS limits 4 times
+    larger under AddressSanitizer, whose quarantine keeps freed memory for a while).
 
 By hand (after `bazel build //daemon:wharfd`), from the repository root:
   tests/faults/soak.py --minutes 10 [--sessions 64] [--seed N] [--wharfd PATH]
@@ -453,9 +454,12 @@ def check(result, sessions):
         if after[0] > before[0] + 2 * MIB:
             bad.append(f"listener RSS grew: {before[0]} -> {after[0]}")
     g = result["growth_rss"]
+    # Under AddressSanitizer freed memory sits in its quarantine (up to 256 MiB) before reuse, so
+    # RSS creeps up by design: the child limits are 4 times larger there.
+    scale = 4 if "ASAN_OPTIONS" in os.environ else 1
     if len(g) < sessions // 2:
         bad.append(f"only {len(g)} children followed through the run")
-    elif max(g.values()) > 8 * MIB or statistics.median(g.values()) > MIB:
+    elif max(g.values()) > 8 * MIB * scale or statistics.median(g.values()) > MIB * scale:
         bad.append(f"child RSS grew: max {max(g.values())}, median {statistics.median(g.values())}")
     if result["growth_fds"] and max(result["growth_fds"].values()) > 4:
         bad.append(f"child descriptors grew by {max(result['growth_fds'].values())}")
