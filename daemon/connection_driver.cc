@@ -1,5 +1,8 @@
 #include "daemon/connection_driver.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <asio.hpp>
@@ -17,6 +20,9 @@ constexpr size_t kReadChunk = 256 * 1024;
 // How long output queued before the end (DISCONNECT last) may take to drain. A peer that
 // stopped reading would otherwise keep the child blocked in a write forever.
 constexpr auto kFlushTimeout = std::chrono::seconds(10);
+
+// A read shorter than this is a handshake or control message, not bulk data: it is ACKed at once.
+constexpr size_t kQuickAckBelow = 16 * 1024;
 
 // Completion token: errors come back as values instead of exceptions.
 constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
@@ -55,6 +61,7 @@ class Driver {
         core_.on_input_closed();
         break;
       }
+      if (n < kQuickAckBelow) quick_ack();
       core_.on_input(wire::ByteView(buf.data(), n), Clock::now());
       kick();
     }
@@ -114,6 +121,19 @@ class Driver {
     co_await timer.async_wait(kNoThrow);
   }
 
+  // ACKs what was just read now instead of after the delayed-ACK timer (40 ms on Linux). Clients
+  // without TCP_NODELAY (OpenSSH's sftp and scp) send e.g. NEWKEYS and SERVICE_REQUEST as two
+  // small writes, and Nagle holds the second until the first is ACKed; with nothing to say in
+  // between, the server's ACK waited for the timer, which stalled every login by ~40 ms twice.
+  // TCP_QUICKACK sends a pending ACK immediately and is not sticky, so it is re-armed per read.
+  void quick_ack() {
+    if (!tcp_) return;
+    int one = 1;
+    if (::setsockopt(in_.native_handle(), IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one) != 0) {
+      tcp_ = false;  // not a TCP socket (inetd mode on a pipe): nothing to do
+    }
+  }
+
   // Something changed: wake the writer, and re-arm the watchdog for a new deadline.
   void kick() {
     wake_writer_.cancel();
@@ -139,6 +159,7 @@ class Driver {
   ConnectionCore& core_;
   bool input_done_ = false;
   bool stopping_ = false;
+  bool tcp_ = true;
   Clock::time_point flush_deadline_ = Clock::time_point::max();
 };
 
