@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Counts test cases from Bazel's per-target test.xml files and prints `N passed, N failed`.
 
-Usage: test_summary.py TESTLOGS_DIR //target:one //target:two ...
-A target with no test.xml (not run: build failure, or cancelled) counts as one failed case.
-Skipped cases are counted separately and never as passes. Exits 1 if anything failed.
+Usage: test_summary.py [--bazel-log FILE] TESTLOGS_DIR //target:one //target:two ...
+A target with no test.xml (not run: build failure, or cancelled) counts as one failed case, and
+so does a target Bazel's own output (FILE) reports as failed while its test.xml shows no failing
+case. Skipped cases are counted separately and never as passes. Exits 1 if anything failed.
 """
 
 import os
+import re
 import sys
 import xml.etree.ElementTree as ET
 
@@ -43,8 +45,26 @@ def result_files(target_dir):
     return paths
 
 
+BAZEL_VERDICT = re.compile(r"^(//\S+)\s+(?:\(cached\) )?(FAILED|TIMEOUT|NO STATUS|INCOMPLETE)\b")
+
+
+def bazel_failures(log_path):
+    """Targets the `bazel test` summary in log_path reports as not passed."""
+    failed = set()
+    with open(log_path, errors="replace") as f:
+        for line in f:
+            m = BAZEL_VERDICT.match(line)
+            if m:
+                failed.add(m.group(1))
+    return failed
+
+
 def main():
-    testlogs, targets = sys.argv[1], sys.argv[2:]
+    args = sys.argv[1:]
+    bazel_failed = set()
+    if args[:1] == ["--bazel-log"]:
+        bazel_failed, args = bazel_failures(args[1]), args[2:]
+    testlogs, targets = args[0], args[1:]
     total_p = total_f = total_s = 0
     for target in targets:
         rel = target.lstrip("/").replace(":", "/")
@@ -65,6 +85,8 @@ def main():
             continue
         if p + f + s == 0:
             f, failures = 1, ["(no test cases reported)"]
+        elif f == 0 and target in bazel_failed:
+            f, failures = 1, ["(Bazel reports the target failed; its test.xml has no failing case)"]
         total_p, total_f, total_s = total_p + p, total_f + f, total_s + s
         extra = f", {s} skipped" if s else ""
         print(f"{target}: {p} passed, {f} failed{extra}")

@@ -59,9 +59,10 @@ class _Result(unittest.TextTestResult):
         self._started[test.id()] = time.monotonic()
         super().startTest(test)
 
-    def _record(self, test, outcome, detail=""):
+    def _record(self, test, outcome, detail="", suffix=""):
         took = time.monotonic() - self._started.get(test.id(), time.monotonic())
-        self.cases.append((test, outcome, detail, took))
+        cls, _, name = test.id().rpartition(".")
+        self.cases.append((cls, name + suffix, outcome, detail, took))
 
     def addSuccess(self, test):
         super().addSuccess(test)
@@ -79,6 +80,15 @@ class _Result(unittest.TextTestResult):
         super().addSkip(test, reason)
         self._record(test, "skipped", reason)
 
+    def addSubTest(self, test, subtest, err):
+        # A failing subTest fails its test, and unittest then reports no outcome for the test
+        # itself: without this record the case would vanish from the XML count.
+        super().addSubTest(test, subtest, err)
+        if err is not None:
+            outcome = "failure" if issubclass(err[0], test.failureException) else "error"
+            self._record(test, outcome, self._exc_info_to_string(err, test),
+                         " " + subtest._subDescription())
+
     def addUnexpectedSuccess(self, test):
         super().addUnexpectedSuccess(test)
         self._record(test, "failure", "unexpected success")
@@ -86,8 +96,7 @@ class _Result(unittest.TextTestResult):
 
 def _write_xml(result, path, suite_name):
     suite = ET.Element("testsuite", name=suite_name, tests=str(len(result.cases)))
-    for test, outcome, detail, took in result.cases:
-        cls, _, name = test.id().rpartition(".")
+    for cls, name, outcome, detail, took in result.cases:
         case = ET.SubElement(suite, "testcase", classname=cls, name=name, time=f"{took:.3f}")
         if outcome in ("failure", "error"):
             ET.SubElement(case, outcome, message=outcome).text = detail
