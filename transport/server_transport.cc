@@ -177,7 +177,9 @@ void ServerTransport::disconnect(DisconnectReason reason, const std::string& des
   if (closed_) return;
   closed_ = true;
   if (!ident_.done()) {
-    // No packets yet: tell a person reading the stream what went wrong, as OpenSSH does.
+    // No packets yet: tell a person reading the stream what went wrong, as OpenSSH does. If our
+    // KEXINIT already went out, a line end first puts the text on a line of its own.
+    if (packets_written_) ident_out_ += "\r\n";
     ident_out_ += description + "\r\n";
     return;
   }
@@ -197,6 +199,7 @@ void ServerTransport::consume_output(size_t n) {
     ident_out_.erase(0, n);
     return;
   }
+  if (n > 0) packets_written_ = true;
   encoder_.consume(n);
 }
 

@@ -118,7 +118,8 @@ class ServerTransport {
   ServerTransportConfig config_;
   ServiceHandler* handler_ = nullptr;
   IdentificationReader ident_;
-  std::string ident_out_;  // our identification line until written
+  std::string ident_out_;         // our identification line until written
+  bool packets_written_ = false;  // some binary packet output has been taken by the caller
   packet::PacketEncoder encoder_;
   packet::PacketDecoder decoder_;
   LegalityState legality_;

@@ -490,5 +490,35 @@ TEST(ServerTransport, InPlaceSendIsRefusedWhileOutputIsHeldForKex) {
   EXPECT_THROW(server.end_send(0), std::logic_error);  // an empty payload is no message
 }
 
+// A refused identification is answered with a text line (as OpenSSH does). When our KEXINIT went
+// out first, the text still starts a line of its own; when it did not, it follows our line.
+TEST(ServerTransport, RefusedIdentificationTextIsALineOfItsOwn) {
+  for (bool kexinit_taken : {false, true}) {
+    SCOPED_TRACE(kexinit_taken ? "after our KEXINIT" : "before our KEXINIT");
+    ServerTransport server(server_config());
+    server.start();
+    std::string sent;
+    const size_t ident_len = server.pending_output().size();
+    auto take = [&server, &sent](size_t n) {
+      wire::ByteView out = server.pending_output();
+      sent.append(out.begin(), out.begin() + static_cast<long>(std::min(n, out.size())));
+      server.consume_output(std::min(n, out.size()));
+    };
+    take(ident_len);
+    if (kexinit_taken) take(server.pending_output().size());
+    const std::string bad = "SSH-2.0\r\n";
+    try {
+      server.feed(wire::as_bytes(bad), ServerTransport::Clock::now());
+      FAIL() << "identification without a software version accepted";
+    } catch (const ProtocolError& e) {
+      server.disconnect(e.reason(), e.what());
+    }
+    take(SIZE_MAX);
+    const std::string line = "\r\ninvalid SSH identification string: no software version\r\n";
+    ASSERT_NE(sent.find(line), std::string::npos);
+    EXPECT_EQ(sent.find(line) == ident_len - 2, !kexinit_taken);
+  }
+}
+
 }  // namespace
 }  // namespace wharf::transport
