@@ -1,7 +1,7 @@
 #include "transport/crypto/aes_gcm.h"
 
-#include <botan/exceptn.h>
 #include <botan/loadstor.h>
+#include <botan/mem_ops.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -11,38 +11,62 @@
 
 namespace wharf::transport::crypto {
 
-AesGcm::AesGcm(const KeyMaterial& keys, Botan::Cipher_Dir dir) {
+AesGcm::AesGcm(const KeyMaterial& keys) : counters_(kBatch), keystream_(kBatch) {
   const size_t key_len = keys.enc_key.size();
   if ((key_len != 16 && key_len != 32) || keys.iv.size() != kIvLen) {
     throw std::invalid_argument("aes-gcm: bad key or IV length");
   }
-  mode_ = Botan::AEAD_Mode::create_or_throw("AES-" + std::to_string(key_len * 8) + "/GCM", dir);
-  mode_->set_key(keys.enc_key.data(), key_len);
+  aes_ = Botan::BlockCipher::create_or_throw("AES-" + std::to_string(key_len * 8));
+  aes_->set_key(keys.enc_key.data(), key_len);
+  // The hash subkey H is the encryption of the zero block (SP 800-38D section 6.4).
+  Botan::secure_vector<uint8_t> h(kBlock);
+  aes_->encrypt(h.data());
+  ghash_.set_key(h);
   std::copy(keys.iv.begin(), keys.iv.end(), iv_.begin());
-  tag_.reserve(mode_->update_granularity() + kTagLen);
 }
 
-void AesGcm::start(const uint8_t* packet) {
-  mode_->set_associated_data(packet, 4);
-  mode_->start(iv_.data(), iv_.size());
+void AesGcm::make_keystream(uint32_t first_counter, size_t n) {
+  const size_t blocks = (n + kBlock - 1) / kBlock;
+  uint8_t* block = counters_.data();
+  for (size_t i = 0; i < blocks; ++i, block += kBlock) {
+    std::copy(iv_.begin(), iv_.end(), block);
+    Botan::store_be(static_cast<uint32_t>(first_counter + i), block + kIvLen);
+  }
+  aes_->encrypt_n(counters_.data(), keystream_.data(), blocks);
+}
+
+void AesGcm::crypt_packet(uint8_t* packet, size_t len, bool encrypting, uint8_t* tag) {
+  // A 96-bit IV gives J0 = IV || 1; the data uses counters from 2 on, and E(J0) masks the tag.
+  std::array<uint8_t, kBlock> masked_j0{};
+  std::copy(iv_.begin(), iv_.end(), masked_j0.begin());
+  masked_j0[kBlock - 1] = 1;
+  aes_->encrypt(masked_j0.data());
+  ghash_.set_associated_data(packet, 4);
+  ghash_.start(masked_j0.data(), masked_j0.size());
+  Botan::secure_scrub_memory(masked_j0.data(), masked_j0.size());
+
+  uint8_t* body = packet + 4;
+  uint32_t counter = 2;
+  for (size_t left = len - 4; left > 0;) {
+    // Every batch but the last is whole blocks, so GHASH sees one continuous stream.
+    const size_t n = std::min(left, kBatch);
+    make_keystream(counter, n);
+    counter += static_cast<uint32_t>(kBatch / kBlock);
+    if (!encrypting) ghash_.update(body, n);
+    Botan::xor_buf(body, keystream_.data(), n);
+    if (encrypting) ghash_.update(body, n);
+    body += n;
+    left -= n;
+  }
+  ghash_.final(tag, kTagLen);
+
   // RFC 5647 section 7.1: the invocation counter is the low 64 bits, incremented per packet.
-  const uint64_t counter = Botan::load_be<uint64_t>(iv_.data() + 4, 0);
-  Botan::store_be(counter + 1, iv_.data() + 4);
+  const uint64_t invocation = Botan::load_be<uint64_t>(iv_.data() + 4, 0);
+  Botan::store_be(invocation + 1, iv_.data() + 4);
 }
-
-// Botan's process() takes whole multiples of its granularity; the rest goes through finish(),
-// which wants a secure_vector: a copy of under one granularity per packet.
-size_t AesGcm::bulk(size_t n) const { return n - n % mode_->update_granularity(); }
 
 void AesGcmSealer::seal(uint32_t, uint8_t* packet, size_t len, uint8_t* tag_out) {
-  start(packet);
-  uint8_t* body = packet + 4;
-  const size_t head = bulk(len - 4);
-  mode_->process(body, head);
-  tag_.assign(body + head, packet + len);
-  mode_->finish(tag_);  // tag_ = rest of the ciphertext || tag
-  std::copy(tag_.begin(), tag_.end() - kTagLen, body + head);
-  std::copy(tag_.end() - kTagLen, tag_.end(), tag_out);
+  crypt_packet(packet, len, true, tag_out);
 }
 
 uint32_t AesGcmOpener::read_length(uint32_t, const uint8_t* first_block) {
@@ -50,20 +74,13 @@ uint32_t AesGcmOpener::read_length(uint32_t, const uint8_t* first_block) {
 }
 
 void AesGcmOpener::open(uint32_t, uint8_t* packet, size_t len, const uint8_t* tag) {
-  start(packet);
-  // Botan decrypts while hashing; the plaintext is not handed out unless finish() accepts the
-  // tag (compared in constant time inside Botan's GCM).
-  uint8_t* body = packet + 4;
-  const size_t head = bulk(len - 4);
-  mode_->process(body, head);
-  tag_.assign(body + head, packet + len);
-  tag_.insert(tag_.end(), tag, tag + kTagLen);
-  try {
-    mode_->finish(tag_);  // tag_ = rest of the plaintext
-  } catch (const Botan::Invalid_Authentication_Tag&) {
+  // The body is decrypted in place before the tag is checked; on a mismatch the caller gets an
+  // exception, drops the packet and ends the connection, so no unverified plaintext is used.
+  uint8_t expected[kTagLen];
+  crypt_packet(packet, len, false, expected);
+  if (!Botan::constant_time_compare(expected, tag, kTagLen)) {
     throw ProtocolError(DisconnectReason::kMacError, "aes-gcm: bad tag");
   }
-  std::copy(tag_.begin(), tag_.end(), body + head);
 }
 
 }  // namespace wharf::transport::crypto

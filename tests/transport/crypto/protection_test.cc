@@ -118,8 +118,10 @@ TEST(AesGcm, MatchesBotanGcmWithTheInvocationCounter) {
     keys.iv[4] = 0x00;
     auto sealer = make_sealer(combo.cipher, combo.mac, keys);
     const std::string mode_name = keys.enc_key.size() == 16 ? "AES-128/GCM" : "AES-256/GCM";
-    for (uint64_t index = 0; index < 3; ++index) {
-      const Bytes plain = plain_packet(100 + index, 16, true, static_cast<uint8_t>(index));
+    // Payloads on both sides of the 4 KiB keystream batch, and up to the largest packet.
+    const size_t payloads[] = {100, 101, 4075, 4076, 4092, 8200, 32768, 262100};
+    for (uint64_t index = 0; index < std::size(payloads); ++index) {
+      const Bytes plain = plain_packet(payloads[index], 16, true, static_cast<uint8_t>(index));
       auto gcm = Botan::AEAD_Mode::create_or_throw(mode_name, Botan::ENCRYPTION);
       gcm->set_key(keys.enc_key);
       Bytes nonce(keys.iv.begin(), keys.iv.end());
@@ -132,6 +134,33 @@ TEST(AesGcm, MatchesBotanGcmWithTheInvocationCounter) {
       want.insert(want.end(), body.begin(), body.end());
       // The sequence number plays no part in GCM.
       EXPECT_EQ(seal(*sealer, 1000 + static_cast<uint32_t>(index), plain), want) << name << index;
+    }
+  }
+}
+
+// The opener takes what the sealer made, packet after packet, and refuses a flipped bit anywhere
+// in the body or the tag of a large packet.
+TEST(AesGcm, OpensWhatItSealsAndRefusesTampering) {
+  for (const char* name : {"aes128-gcm@openssh.com", "aes256-gcm@openssh.com"}) {
+    const Combo combo{name, "none"};
+    const KeyMaterial keys = keys_for(combo, 4);
+    auto sealer = make_sealer(combo.cipher, combo.mac, keys);
+    auto opener = make_opener(combo.cipher, combo.mac, keys);
+    for (size_t payload : {10, 4092, 70000}) {
+      const Bytes plain = plain_packet(payload, 16, true, static_cast<uint8_t>(payload));
+      Bytes sealed = seal(*sealer, 0, plain);
+      opener->open(0, sealed.data(), plain.size(), sealed.data() + plain.size());
+      EXPECT_TRUE(std::equal(plain.begin(), plain.end(), sealed.begin())) << name << payload;
+    }
+    const Bytes plain = plain_packet(70000, 16, true, 1);
+    for (size_t flip : {size_t{5}, size_t{4096 + 4}, plain.size() - 1, plain.size() + 15}) {
+      auto s = make_sealer(combo.cipher, combo.mac, keys);
+      auto o = make_opener(combo.cipher, combo.mac, keys);
+      Bytes sealed = seal(*s, 0, plain);
+      sealed[flip] ^= 0x20;
+      EXPECT_THROW(o->open(0, sealed.data(), plain.size(), sealed.data() + plain.size()),
+                   ProtocolError)
+          << name << " flip at " << flip;
     }
   }
 }
