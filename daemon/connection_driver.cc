@@ -92,7 +92,8 @@ class Driver {
 
   asio::awaitable<void> watchdog() {
     while (!stopping_) {
-      watchdog_.expires_at(deadline());
+      armed_ = deadline();
+      watchdog_.expires_at(armed_);
       co_await watchdog_.async_wait(kNoThrow);
       if (stopping_) break;
       if (core_.finished() && Clock::now() >= flush_deadline_) {
@@ -134,10 +135,12 @@ class Driver {
     }
   }
 
-  // Something changed: wake the writer, and re-arm the watchdog for a new deadline.
+  // Something changed: wake the writer, and re-arm the watchdog if the deadline moved earlier.
+  // A later deadline (every input pushes ClientAliveInterval's) is picked up when the armed one
+  // fires, so a busy connection does not reprogram the timer (a timerfd_settime) per read.
   void kick() {
     wake_writer_.cancel();
-    watchdog_.cancel();
+    if (core_.finished() || core_.next_deadline() < armed_) watchdog_.cancel();
   }
 
   void stop() {
@@ -161,6 +164,7 @@ class Driver {
   bool stopping_ = false;
   bool tcp_ = true;
   Clock::time_point flush_deadline_ = Clock::time_point::max();
+  Clock::time_point armed_ = Clock::time_point::max();  // what the watchdog waits for
 };
 
 }  // namespace
