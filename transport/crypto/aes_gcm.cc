@@ -4,6 +4,7 @@
 #include <botan/mem_ops.h>
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -25,12 +26,16 @@ AesGcm::AesGcm(const KeyMaterial& keys) : counters_(kBatch), keystream_(kBatch) 
   std::copy(keys.iv.begin(), keys.iv.end(), iv_.begin());
 }
 
+// The IV prefix of the counter blocks changes once per packet; the counters once per batch.
+void AesGcm::prefix_counter_blocks(size_t n) {
+  const size_t blocks = std::min((n + kBlock - 1) / kBlock, kBatch / kBlock);
+  for (size_t i = 0; i < blocks; ++i) std::memcpy(&counters_[i * kBlock], iv_.data(), kIvLen);
+}
+
 void AesGcm::make_keystream(uint32_t first_counter, size_t n) {
   const size_t blocks = (n + kBlock - 1) / kBlock;
-  uint8_t* block = counters_.data();
-  for (size_t i = 0; i < blocks; ++i, block += kBlock) {
-    std::copy(iv_.begin(), iv_.end(), block);
-    Botan::store_be(static_cast<uint32_t>(first_counter + i), block + kIvLen);
+  for (size_t i = 0; i < blocks; ++i) {
+    Botan::store_be(static_cast<uint32_t>(first_counter + i), &counters_[i * kBlock + kIvLen]);
   }
   aes_->encrypt_n(counters_.data(), keystream_.data(), blocks);
 }
@@ -46,6 +51,7 @@ void AesGcm::crypt_packet(uint8_t* packet, size_t len, bool encrypting, uint8_t*
   Botan::secure_scrub_memory(masked_j0.data(), masked_j0.size());
 
   uint8_t* body = packet + 4;
+  prefix_counter_blocks(len - 4);
   uint32_t counter = 2;
   for (size_t left = len - 4; left > 0;) {
     // Every batch but the last is whole blocks, so GHASH sees one continuous stream.

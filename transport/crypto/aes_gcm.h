@@ -36,6 +36,8 @@ class AesGcm {
   static constexpr size_t kBlock = 16;
   static constexpr size_t kBatch = 4096;  // bytes of keystream made per encrypt_n call
 
+  // Writes this packet's IV into the counter blocks an n-byte body needs (at most one batch).
+  void prefix_counter_blocks(size_t n);
   // Keystream for counter blocks first_counter, first_counter + 1, ... covering n bytes.
   void make_keystream(uint32_t first_counter, size_t n);
 
