@@ -64,9 +64,9 @@ class Driver {
         core_.on_input_closed();
         break;
       }
-      if (n < kQuickAckBelow) quick_ack();
       core_.on_input(wire::ByteView(buf.data(), n), Clock::now());
-      flush_inline();
+      // A reply written now carries the ACK; only a short read left unanswered needs one.
+      if (!flush_inline() && n < kQuickAckBelow) quick_ack();
       kick();
     }
     input_done_ = true;
@@ -142,14 +142,18 @@ class Driver {
   // Writes what the core queued at once, from the reader, while the writer is idle: the reply
   // to a small request then costs one write(2) instead of a wake-up of the writer, which strace
   // showed as two extra epoll_wait calls per request. Whatever would block is left to the writer.
-  void flush_inline() {
-    if (writing_) return;  // the writer's pending write owns the front of the output
+  // Returns true if anything was written.
+  bool flush_inline() {
+    if (writing_) return false;  // the writer's pending write owns the front of the output
+    bool written = false;
     for (wire::ByteView out = core_.pending_output(); !out.empty(); out = core_.pending_output()) {
       asio::error_code ec;
       size_t n = out_.write_some(asio::buffer(out.data(), out.size()), ec);
-      if (ec) return;  // would block, or an error the writer will meet and report
+      if (ec) break;  // would block, or an error the writer will meet and report
       wrote(n);
+      written = true;
     }
+    return written;
   }
 
   void wrote(size_t n) {
