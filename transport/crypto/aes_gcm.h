@@ -4,10 +4,10 @@
 // every packet, and the 16-byte tag follows the packet.
 //
 // GCM itself (NIST SP 800-38D section 7) is assembled here from Botan's AES block cipher and its
-// GHASH: Botan's own GCM mode runs its counter mode 16 blocks at a time through a generic
-// CTR_BE, which cost more than the AES itself (0.68 against 0.40 s/GiB on this machine's
-// AES-NI). Counter blocks are built 4 KiB at a time and encrypted in one encrypt_n call; the
-// result matched Botan's GCM byte for byte and is about 18% faster per packet.
+// GHASH: Botan's own GCM mode runs its counter mode through a generic CTR_BE, which costs more
+// than the AES itself (measured on this project's 2.5 GHz Xeon with AES-NI: CTR 0.53 s/GiB
+// against 0.22 for the AES blocks alone). Here the counter blocks are built 4 KiB at a time and
+// encrypted in one encrypt_n call: byte for byte Botan's GCM, in 0.58 s/GiB instead of 0.71.
 #pragma once
 
 #include <botan/block_cipher.h>
