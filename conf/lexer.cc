@@ -6,7 +6,9 @@
 namespace wharf::conf {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
+// OpenSSH's argument splitting (misc.c WHITESPACE) also separates on \r, so a CR in mid-line
+// separates arguments instead of becoming one.
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 // Reads one argument starting at s[i] (not whitespace); advances i past it.
 std::string read_argument(std::string_view s, size_t& i) {
@@ -42,7 +44,7 @@ std::optional<ConfigLine> split_config_line(std::string_view s) {
     }
   }
   // Trailing whitespace, including \r of CRLF files and a form feed (sshd allows \f at EOL).
-  while (!s.empty() && (is_space(s.back()) || s.back() == '\r' || s.back() == '\f')) {
+  while (!s.empty() && (is_space(s.back()) || s.back() == '\f')) {
     s.remove_suffix(1);
   }
   size_t i = 0;
@@ -72,7 +74,8 @@ std::string quote_argument(std::string_view s) {
   // A leading '=' would be taken as the keyword's separator (Keyword=value) when read back.
   bool plain = !s.empty() && s[0] != '#' && s[0] != '=';
   for (char c : s) {
-    if (is_space(c) || c == '"' || c == '\'' || c == '\\') plain = false;
+    // \f would be stripped as trailing whitespace from an unquoted value at the end of a line.
+    if (is_space(c) || c == '\f' || c == '"' || c == '\'' || c == '\\') plain = false;
   }
   if (plain) return std::string(s);
   std::string out = "\"";

@@ -77,9 +77,17 @@ TEST(Lexer, Errors) {
   EXPECT_THROW(split_config_line("Port \x01"), ConfigError);
 }
 
+// config_fuzz found "DenyGroups n\t\r\t..." kept "\r" as an argument whose dump did not load.
+TEST(Lexer, CarriageReturnInMidLineSeparatesArguments) {
+  EXPECT_EQ(split("DenyGroups a\t\r\tb").args, (V{"a", "b"}));
+  EXPECT_EQ(split("DenyGroups a\rb\r").args, (V{"a", "b"}));
+  EXPECT_EQ(split("DenyGroups \"a\rb\"").args, V{"a\rb"});
+  EXPECT_EQ(split("DenyGroups a \f b").args, (V{"a", "\f", "b"}));  // as sshd: \f only at EOL
+}
+
 TEST(Lexer, QuoteArgumentRoundTrips) {
-  for (std::string s :
-       {"plain", "with space", "q\"uote", "back\\slash", "#hash", "", "it's", "tab\there", "a=b"}) {
+  for (std::string s : {"plain", "with space", "q\"uote", "back\\slash", "#hash", "", "it's",
+                        "tab\there", "a=b", "\r", "cr\rin", "\f", "ff\f"}) {
     auto l = split("X " + quote_argument(s));
     EXPECT_EQ(l.args, V{s}) << quote_argument(s);
   }
