@@ -12,26 +12,19 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "fs/root.h"
+#include "tests/fs/fixture.h"
 
 namespace wharf::fs {
 namespace {
 
 namespace stdfs = std::filesystem;
 
-std::string slurp(const stdfs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void spit(const stdfs::path& p, const std::string& data) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << data;
-}
+using testing::slurp;
+using testing::spit;
 
 class AtomicFaults : public ::testing::Test {
  protected:
