@@ -7,7 +7,9 @@
 // GHASH: Botan's own GCM mode runs its counter mode through a generic CTR_BE, which costs more
 // than the AES itself (measured on this project's 2.5 GHz Xeon with AES-NI: CTR 0.53 s/GiB
 // against 0.22 for the AES blocks alone). Here the counter blocks are built 4 KiB at a time and
-// encrypted in one encrypt_n call: byte for byte Botan's GCM, in 0.58 s/GiB instead of 0.71.
+// encrypted in place in one encrypt_n call: byte for byte Botan's GCM, in 0.58 s/GiB instead of
+// 0.71. Building the blocks and the xor are ours and kept lean (packet_bench, aes128-gcm seal +
+// open: 817 MiB/s with Botan's xor_buf and a counter loop that reloaded members, 849 without).
 #pragma once
 
 #include <botan/block_cipher.h>
@@ -36,15 +38,12 @@ class AesGcm {
   static constexpr size_t kBlock = 16;
   static constexpr size_t kBatch = 4096;  // bytes of keystream made per encrypt_n call
 
-  // Writes this packet's IV into the counter blocks an n-byte body needs (at most one batch).
-  void prefix_counter_blocks(size_t n);
   // Keystream for counter blocks first_counter, first_counter + 1, ... covering n bytes.
   void make_keystream(uint32_t first_counter, size_t n);
 
   std::unique_ptr<Botan::BlockCipher> aes_;
   Botan::GHASH ghash_;
   std::array<uint8_t, kIvLen> iv_{};
-  Botan::secure_vector<uint8_t> counters_;
   Botan::secure_vector<uint8_t> keystream_;
 };
 
