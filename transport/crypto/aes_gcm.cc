@@ -8,32 +8,10 @@
 #include <stdexcept>
 #include <string>
 
+#include "transport/crypto/ctr_blocks.h"
 #include "transport/errors.h"
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 namespace wharf::transport::crypto {
-namespace {
-
-// dst ^= src. Botan's xor_buf goes through stack temporaries 32 bytes at a time, which cost
-// more than the AES in a profile of wharfd; this is plain 16-byte loads, xors and stores.
-void xor_into(uint8_t* dst, const uint8_t* src, size_t n) {
-  size_t i = 0;
-#if defined(__SSE2__)
-  for (; i + 64 <= n; i += 64) {
-    for (size_t j = 0; j < 64; j += 16) {
-      const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(dst + i + j));
-      const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i + j));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i + j), _mm_xor_si128(a, b));
-    }
-  }
-#endif
-  for (; i < n; ++i) dst[i] ^= src[i];
-}
-
-}  // namespace
 
 AesGcm::AesGcm(const KeyMaterial& keys) : keystream_(kBatch) {
   const size_t key_len = keys.enc_key.size();
@@ -49,23 +27,9 @@ AesGcm::AesGcm(const KeyMaterial& keys) : keystream_(kBatch) {
   std::copy(keys.iv.begin(), keys.iv.end(), iv_.begin());
 }
 
-// Counter blocks first_counter, first_counter + 1, ... (IV || counter, big-endian) for an
-// n-byte stretch, encrypted in place into keystream_. Each block is two 8-byte stores, from
-// locals, so the loop neither reloads members nor stalls a load on a narrow store.
 void AesGcm::make_keystream(uint32_t first_counter, size_t n) {
   const size_t blocks = (n + kBlock - 1) / kBlock;
-  uint64_t iv_head;
-  uint32_t iv_tail;
-  std::memcpy(&iv_head, iv_.data(), 8);
-  std::memcpy(&iv_tail, iv_.data() + 8, 4);
-  uint8_t* block = keystream_.data();
-  for (size_t i = 0; i < blocks; ++i, block += kBlock) {
-    uint8_t tail[8];
-    std::memcpy(tail, &iv_tail, 4);
-    Botan::store_be(static_cast<uint32_t>(first_counter + i), tail + 4);
-    std::memcpy(block, &iv_head, 8);
-    std::memcpy(block + 8, tail, 8);
-  }
+  fill_counter_blocks(keystream_.data(), iv_.data(), first_counter, blocks);
   aes_->encrypt_n(keystream_.data(), keystream_.data(), blocks);
 }
 
