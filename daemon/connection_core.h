@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <span>
 
 #include "transport/wire.h"
 
@@ -18,9 +20,11 @@ class ConnectionCore {
 
   // Called once before any input; queues the first output (our identification string).
   virtual void start(Clock::time_point now) = 0;
-  // Bytes from the peer. The core handles its own protocol errors (one catch site) by queueing
-  // a disconnect and asking to close.
-  virtual void on_input(wire::ByteView in, Clock::time_point now) = 0;
+  // Bytes from the peer are read straight into the core's own buffer: input_space(n) gives room
+  // for up to n bytes, and on_input(count) says how many arrived. The core handles its own
+  // protocol errors (one catch site) by queueing a disconnect and asking to close.
+  virtual std::span<uint8_t> input_space(size_t n) = 0;
+  virtual void on_input(size_t n, Clock::time_point now) = 0;
   // The peer closed its side, or reading failed.
   virtual void on_input_closed() = 0;
 

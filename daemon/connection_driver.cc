@@ -50,13 +50,14 @@ class Driver {
 
  private:
   asio::awaitable<void> reader() {
-    std::vector<uint8_t> buf(kReadChunk);
     while (!stopping_) {
       if (core_.input_paused() || core_.finished()) {
         co_await wait(wake_reader_);
         continue;
       }
-      auto [ec, n] = co_await in_.async_read_some(asio::buffer(buf), kNoThrow);
+      // Read straight into the packet decoder's buffer: nothing else touches it until on_input.
+      std::span<uint8_t> room = core_.input_space(kReadChunk);
+      auto [ec, n] = co_await in_.async_read_some(asio::buffer(room.data(), room.size()), kNoThrow);
       if (ec || n == 0) {
         if (ec && ec != asio::error::eof && ec != asio::error::operation_aborted) {
           log::debug("read failed: {}", ec.message());
@@ -64,7 +65,7 @@ class Driver {
         core_.on_input_closed();
         break;
       }
-      core_.on_input(wire::ByteView(buf.data(), n), Clock::now());
+      core_.on_input(n, Clock::now());
       // A reply written now carries the ACK; only a short read left unanswered needs one.
       if (!flush_inline() && n < kQuickAckBelow) quick_ack();
       kick();

@@ -103,11 +103,13 @@ void ServerCore::check_connection_end() {
   }
 }
 
-void ServerCore::on_input(wire::ByteView in, Clock::time_point now) {
+std::span<uint8_t> ServerCore::input_space(size_t n) { return transport_.input_space(n); }
+
+void ServerCore::on_input(size_t n, Clock::time_point now) {
   if (finished_) return;
   run_guarded([&] {
     if (connection_) connection_->note_activity(now);
-    transport_.feed(in, now);
+    transport_.commit_input(n, now);
     if (transport_.closed()) finished_ = true;
   });
 }

@@ -30,7 +30,8 @@ class ServerCore : public ConnectionCore, private transport::ServiceHandler {
   int exit_status() const;
 
   void start(Clock::time_point now) override;
-  void on_input(wire::ByteView in, Clock::time_point now) override;
+  std::span<uint8_t> input_space(size_t n) override;
+  void on_input(size_t n, Clock::time_point now) override;
   void on_input_closed() override;
   wire::ByteView pending_output() const override;
   void consume_output(size_t n) override;

@@ -16,6 +16,8 @@ namespace wharf::transport {
 namespace {
 
 constexpr uint64_t kDefaultRekeyBytes = uint64_t{1} << 30;
+// Largest read taken before the client's identification line is complete.
+constexpr size_t kMaxIdentificationRead = 4096;
 
 bool contains(const std::vector<std::string>& list, std::string_view name) {
   return std::find(list.begin(), list.end(), name) != list.end();
@@ -44,12 +46,32 @@ void ServerTransport::feed(wire::ByteView in, Clock::time_point now) {
     in = in.subspan(used);
   }
   decoder_.feed(in);
+  handle_packets();
+}
+
+std::span<uint8_t> ServerTransport::input_space(size_t n) {
+  input_in_decoder_ = ident_.done();
+  if (input_in_decoder_) return decoder_.prepare(n);
+  // The identification exchange is short; what follows it in the same read is fed on.
+  ident_input_.resize(std::min(n, kMaxIdentificationRead));
+  return ident_input_;
+}
+
+void ServerTransport::commit_input(size_t n, Clock::time_point now) {
+  if (!input_in_decoder_) return feed(wire::ByteView(ident_input_).first(n), now);
+  if (closed_) return;
+  now_ = now;
+  decoder_.commit(n);
+  handle_packets();
+}
+
+void ServerTransport::handle_packets() {
   while (!closed_) {
     std::optional<wire::ByteView> payload = decoder_.next();
     if (!payload) break;
     handle_packet(*payload);
   }
-  if (!closed_ && rekey_due(now)) send_kexinit();
+  if (!closed_ && rekey_due(now_)) send_kexinit();
 }
 
 void ServerTransport::handle_packet(wire::ByteView payload) {

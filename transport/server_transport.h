@@ -66,6 +66,10 @@ class ServerTransport {
   void start(Clock::time_point now = Clock::now());
   // Consumes input; throws ProtocolError or wire::DecodeError on a violation by the peer.
   void feed(wire::ByteView in, Clock::time_point now);
+  // feed() without the copy: room for up to `n` bytes to read into (inside the packet decoder's
+  // buffer once the identification lines are done), then commit_input() of what arrived.
+  std::span<uint8_t> input_space(size_t n);
+  void commit_input(size_t n, Clock::time_point now);
   // Starts a key re-exchange when a RekeyLimit is reached; returns rekey_deadline().
   Clock::time_point on_timer(Clock::time_point now);
   // When RekeyLimit's time part next falls due: after authentication, counted from the last key
@@ -100,6 +104,7 @@ class ServerTransport {
   size_t key_exchanges() const { return kex_count_; }
 
  private:
+  void handle_packets();
   void handle_packet(wire::ByteView payload);
   void handle_transport_message(uint8_t type, wire::ByteView payload);
   void on_client_kexinit(wire::ByteView payload);
@@ -118,8 +123,11 @@ class ServerTransport {
   ServerTransportConfig config_;
   ServiceHandler* handler_ = nullptr;
   IdentificationReader ident_;
-  std::string ident_out_;         // our identification line until written
-  bool packets_written_ = false;  // some binary packet output has been taken by the caller
+  // Where input_space() lets reads land before the identification line is complete.
+  wire::Bytes ident_input_;
+  bool input_in_decoder_ = false;  // what the last input_space() returned
+  std::string ident_out_;          // our identification line until written
+  bool packets_written_ = false;   // some binary packet output has been taken by the caller
   packet::PacketEncoder encoder_;
   packet::PacketDecoder decoder_;
   LegalityState legality_;

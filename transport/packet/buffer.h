@@ -1,5 +1,7 @@
 // A growable byte buffer that does not zero-fill what it reserves (the packet path writes every
-// byte it exposes) and scrubs its memory when it grows or dies, since it holds plaintext.
+// byte it exposes) and scrubs its memory when it grows or dies, since it holds plaintext. What is
+// scrubbed is what was ever reserved or inside size(), except room taken with
+// reserve_for_ciphertext(): never written, or ciphertext, and touching it would fault pages in.
 #pragma once
 
 #include <botan/mem_ops.h>
@@ -25,6 +27,11 @@ class ByteBuffer {
 
   // Makes room for `n` bytes in total, keeping the contents; grows at least geometrically.
   void reserve(size_t n) {
+    reserve_for_ciphertext(n);
+    if (n > used_) used_ = n;
+  }
+  // reserve() for room that holds nothing but ciphertext until resize() takes it in.
+  void reserve_for_ciphertext(size_t n) {
     if (n <= capacity_) return;
     const size_t cap = n > 2 * capacity_ ? n : 2 * capacity_;
     auto bigger = std::make_unique_for_overwrite<uint8_t[]>(cap);
@@ -32,6 +39,7 @@ class ByteBuffer {
     scrub();
     data_ = std::move(bigger);
     capacity_ = cap;
+    used_ = size_;
   }
   // Sets the size; bytes beyond the old size are uninitialised until written.
   void resize(size_t n) {
@@ -48,12 +56,13 @@ class ByteBuffer {
 
  private:
   void scrub() {
-    if (data_) Botan::secure_scrub_memory(data_.get(), capacity_);
+    if (data_) Botan::secure_scrub_memory(data_.get(), used_);
   }
 
   std::unique_ptr<uint8_t[]> data_;
   size_t size_ = 0;
   size_t capacity_ = 0;
+  size_t used_ = 0;  // how much of this allocation may hold plaintext
 };
 
 }  // namespace wharf::transport::packet

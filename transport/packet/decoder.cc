@@ -53,7 +53,7 @@ std::span<uint8_t> PacketDecoder::prepare(size_t n) {
     in_.erase_front(start_);
     start_ = 0;
   }
-  in_.reserve(in_.size() + n);
+  in_.reserve_for_ciphertext(in_.size() + n);  // only commit() makes it plaintext
   return {in_.data() + in_.size(), n};
 }
 
