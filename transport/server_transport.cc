@@ -199,10 +199,10 @@ void ServerTransport::disconnect(DisconnectReason reason, const std::string& des
   if (closed_) return;
   closed_ = true;
   if (!ident_.done()) {
-    // No packets yet: tell a person reading the stream what went wrong, as OpenSSH does. If our
-    // KEXINIT already went out, a line end first puts the text on a line of its own.
-    if (packets_written_) ident_out_ += "\r\n";
-    ident_out_ += description + "\r\n";
+    // No packets yet: tell a person reading the stream what went wrong, as OpenSSH does. The
+    // text follows our queued KEXINIT (which may be half written already), after a line end.
+    if (packets_written_ || !encoder_.pending().empty()) refusal_out_ = "\r\n";
+    refusal_out_ += description + "\r\n";
     return;
   }
   wire::Writer w;
@@ -213,16 +213,20 @@ void ServerTransport::disconnect(DisconnectReason reason, const std::string& des
 
 wire::ByteView ServerTransport::pending_output() const {
   if (!ident_out_.empty()) return wire::as_bytes(ident_out_);
-  return encoder_.pending();
+  if (!encoder_.pending().empty()) return encoder_.pending();
+  return wire::as_bytes(refusal_out_);
 }
 
 void ServerTransport::consume_output(size_t n) {
+  // In pending_output()'s order, which only ever appends behind what it handed out.
   if (!ident_out_.empty()) {
     ident_out_.erase(0, n);
-    return;
+  } else if (!encoder_.pending().empty()) {
+    if (n > 0) packets_written_ = true;
+    encoder_.consume(n);
+  } else {
+    refusal_out_.erase(0, n);
   }
-  if (n > 0) packets_written_ = true;
-  encoder_.consume(n);
 }
 
 size_t ServerTransport::output_queued() const { return encoder_.pending().size() + held_bytes_; }
