@@ -3,12 +3,18 @@
 #include <botan/loadstor.h>
 #include <botan/mem_ops.h>
 
+#include <algorithm>
 #include <stdexcept>
 
+#include "transport/crypto/ctr_blocks.h"
 #include "transport/errors.h"
 
 namespace wharf::transport::crypto {
 namespace {
+
+// Keystream made per write_keystream call: Botan's ChaCha::cipher xors through 64-bit
+// temporaries, and copying its keystream out to xor it 32 bytes at a time costs less.
+constexpr size_t kKeystreamBatch = 4096;
 
 void set_nonce(Botan::StreamCipher& cipher, uint32_t seq) {
   uint8_t nonce[8];
@@ -21,7 +27,8 @@ void set_nonce(Botan::StreamCipher& cipher, uint32_t seq) {
 ChaChaPoly1305::ChaChaPoly1305(const KeyMaterial& keys)
     : main_(Botan::StreamCipher::create_or_throw("ChaCha(20)")),
       header_(Botan::StreamCipher::create_or_throw("ChaCha(20)")),
-      poly_(Botan::MessageAuthenticationCode::create_or_throw("Poly1305")) {
+      poly_(Botan::MessageAuthenticationCode::create_or_throw("Poly1305")),
+      keystream_(kKeystreamBatch) {
   if (keys.enc_key.size() != kKeyLen) {
     throw std::invalid_argument("chacha20-poly1305: key must be 64 bytes");
   }
@@ -30,12 +37,21 @@ ChaChaPoly1305::ChaChaPoly1305(const KeyMaterial& keys)
 }
 
 void ChaChaPoly1305::start(uint32_t seq) {
-  set_nonce(*header_, seq);
   set_nonce(*main_, seq);
   uint8_t block0[64] = {};
   main_->cipher1(block0, sizeof(block0));  // keystream block 0; main_ now at block 1
   poly_->set_key(block0, 32);
   Botan::secure_scrub_memory(block0, sizeof(block0));
+}
+
+void ChaChaPoly1305::crypt_body(uint8_t* body, size_t n) {
+  while (n > 0) {
+    const size_t m = std::min(n, keystream_.size());
+    main_->write_keystream(keystream_.data(), m);
+    xor_into(body, keystream_.data(), m);
+    body += m;
+    n -= m;
+  }
 }
 
 void ChaChaPoly1305::compute_tag(const uint8_t* packet, size_t len, uint8_t tag[kTagLen]) {
@@ -45,15 +61,19 @@ void ChaChaPoly1305::compute_tag(const uint8_t* packet, size_t len, uint8_t tag[
 
 void ChaChaPolySealer::seal(uint32_t seq, uint8_t* packet, size_t len, uint8_t* tag_out) {
   start(seq);
+  set_nonce(*header_, seq);
   header_->cipher1(packet, 4);
-  main_->cipher1(packet + 4, len - 4);
+  crypt_body(packet + 4, len - 4);
   compute_tag(packet, len, tag_out);
 }
 
 uint32_t ChaChaPolyOpener::read_length(uint32_t seq, const uint8_t* first_block) {
-  uint8_t plain[4];
   set_nonce(*header_, seq);
-  header_->cipher(first_block, plain, 4);
+  header_->write_keystream(length_keystream_, 4);
+  length_seq_ = seq;
+  have_length_keystream_ = true;
+  uint8_t plain[4];
+  for (size_t i = 0; i < 4; ++i) plain[i] = first_block[i] ^ length_keystream_[i];
   return Botan::load_be<uint32_t>(plain, 0);
 }
 
@@ -64,8 +84,13 @@ void ChaChaPolyOpener::open(uint32_t seq, uint8_t* packet, size_t len, const uin
   if (!Botan::constant_time_compare(expected, tag, kTagLen)) {
     throw ProtocolError(DisconnectReason::kMacError, "chacha20-poly1305: bad tag");
   }
-  header_->cipher1(packet, 4);
-  main_->cipher1(packet + 4, len - 4);
+  if (!have_length_keystream_ || length_seq_ != seq) {
+    set_nonce(*header_, seq);
+    header_->write_keystream(length_keystream_, 4);
+  }
+  have_length_keystream_ = false;
+  for (size_t i = 0; i < 4; ++i) packet[i] ^= length_keystream_[i];
+  crypt_body(packet + 4, len - 4);
 }
 
 }  // namespace wharf::transport::crypto

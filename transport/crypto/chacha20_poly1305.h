@@ -6,6 +6,7 @@
 #pragma once
 
 #include <botan/mac.h>
+#include <botan/secmem.h>
 #include <botan/stream_cipher.h>
 
 #include <memory>
@@ -22,14 +23,17 @@ class ChaChaPoly1305 {
 
  protected:
   explicit ChaChaPoly1305(const KeyMaterial& keys);
-  // Positions both ciphers at `seq`, keys Poly1305 from K_2 block 0 and leaves the main cipher
-  // at block 1.
+  // Positions the main cipher at `seq`, keys Poly1305 from K_2 block 0 and leaves the main
+  // cipher at block 1.
   void start(uint32_t seq);
+  // En- or decrypts the payload part in place with the main cipher, from where it stands.
+  void crypt_body(uint8_t* body, size_t n);
   void compute_tag(const uint8_t* packet, size_t len, uint8_t tag[kTagLen]);
 
   std::unique_ptr<Botan::StreamCipher> main_;    // K_2
   std::unique_ptr<Botan::StreamCipher> header_;  // K_1
   std::unique_ptr<Botan::MessageAuthenticationCode> poly_;
+  Botan::secure_vector<uint8_t> keystream_;
 };
 
 class ChaChaPolySealer final : public PacketSealer, private ChaChaPoly1305 {
@@ -50,6 +54,13 @@ class ChaChaPolyOpener final : public PacketOpener, private ChaChaPoly1305 {
   size_t first_block_size() const override { return 4; }
   uint32_t read_length(uint32_t seq, const uint8_t* first_block) override;
   void open(uint32_t seq, uint8_t* packet, size_t len, const uint8_t* tag) override;
+
+ private:
+  // K_1's keystream for the length of packet `length_seq_`, kept from read_length() so open()
+  // need not position the header cipher again.
+  uint8_t length_keystream_[4] = {};
+  uint32_t length_seq_ = 0;
+  bool have_length_keystream_ = false;
 };
 
 }  // namespace wharf::transport::crypto

@@ -236,6 +236,25 @@ TEST(Protection, OpenersRoundTripAndRejectEveryFlippedByte) {
   }
 }
 
+// The chacha20-poly1305 opener keeps K_1's keystream from read_length() for open(): it must
+// still open right with no read_length() first, or after one for another packet.
+TEST(ChaChaPoly, OpensWithOrWithoutReadLengthOfThatPacket) {
+  const Combo combo{"chacha20-poly1305@openssh.com", "none"};
+  const KeyMaterial keys = keys_for(combo, 4);
+  auto sealer = make_sealer(combo.cipher, combo.mac, keys);
+  const Bytes plain = plain_packet(5000, 8, true, 3);
+  const Bytes sealed8 = seal(*sealer, 8, plain);
+  const Bytes sealed9 = seal(*sealer, 9, plain);
+  auto opener = make_opener(combo.cipher, combo.mac, keys);
+  for (int order = 0; order < 3; ++order) {
+    Bytes buf = sealed9;
+    if (order == 1) EXPECT_EQ(opener->read_length(9, buf.data()), plain.size() - 4);
+    if (order == 2) EXPECT_EQ(opener->read_length(8, sealed8.data()), plain.size() - 4);
+    opener->open(9, buf.data(), plain.size(), buf.data() + plain.size());
+    EXPECT_TRUE(std::equal(plain.begin(), plain.end(), buf.begin())) << order;
+  }
+}
+
 TEST(Protection, WrongSequenceNumberIsAMacError) {
   for (const Combo& combo : testing::all_combos(false)) {
     if (combo.cipher.find("gcm") != std::string::npos) continue;  // GCM ignores seq by design
