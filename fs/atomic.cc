@@ -26,14 +26,6 @@ bool is_hex_suffix(std::string_view s) {
   return true;
 }
 
-// True when `entry` has the shape of a temporary name: ".<anything>.wharf-<16 hex digits>".
-bool is_temp(std::string_view entry) {
-  const std::string_view marker = kTempMarker;
-  if (entry.size() < 1 + marker.size() + 16 || entry[0] != '.') return false;
-  std::string_view tail = entry.substr(entry.size() - 16 - marker.size());
-  return tail.substr(0, marker.size()) == marker && is_hex_suffix(tail.substr(marker.size()));
-}
-
 // Unlinks `entry` if it is a regular file nobody holds the lock of.
 void remove_if_stale(int dir, const char* entry) {
   const int flags = O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
@@ -56,6 +48,13 @@ void remove_if_stale(int dir, const char* entry) {
 }
 
 }  // namespace
+
+bool is_temp_name(std::string_view entry) {
+  const std::string_view marker = kTempMarker;
+  if (entry.size() < 1 + marker.size() + 16 || entry[0] != '.') return false;
+  std::string_view tail = entry.substr(entry.size() - 16 - marker.size());
+  return tail.substr(0, marker.size()) == marker && is_hex_suffix(tail.substr(marker.size()));
+}
 
 std::string temp_name(const std::string& name, uint64_t nonce) {
   char suffix[32];
@@ -84,7 +83,7 @@ void remove_stale(int dir) {
   }
   std::vector<std::string> stale;
   while (struct dirent* ent = ::readdir(list.get())) {
-    if (is_temp(ent->d_name)) stale.emplace_back(ent->d_name);
+    if (is_temp_name(ent->d_name)) stale.emplace_back(ent->d_name);
   }
   for (const std::string& entry : stale) remove_if_stale(dir, entry.c_str());
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "fs/result.h"
 
@@ -14,6 +15,10 @@ inline constexpr const char* kTempMarker = ".wharf-";
 
 // ".<name>.wharf-<16 hex digits>", or ".upload.wharf-<hex>" when that would be too long.
 std::string temp_name(const std::string& name, uint64_t nonce);
+
+// True when `entry` has the shape of a temporary name: ".<anything>.wharf-<16 hex digits>".
+// fs::Root refuses to let clients create such names, so a sweep never removes a client's file.
+bool is_temp_name(std::string_view entry);
 
 // Takes the exclusive lock that marks `fd` as a live temporary file (flock, released by the
 // kernel when the owning process dies, however it dies).

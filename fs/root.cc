@@ -54,6 +54,13 @@ Status Root::deny_if_read_only() const {
   return {};
 }
 
+// Names of atomic uploads' temporary files are ours: a client file under one would be taken for
+// an abandoned temporary and swept (fs/atomic.h).
+Status Root::deny_reserved_name(std::string_view path) const {
+  if (atomic::is_temp_name(split_path(path).name)) return Errno{EACCES};
+  return {};
+}
+
 Result<UniqueFd> Root::resolve(std::string_view path, int flags, mode_t mode) {
   if (auto s = check_path(path); !s) return s;
   std::string p(path);
@@ -190,6 +197,9 @@ Result<File> Root::open(std::string_view path, int flags, mode_t mode) {
   bool writing = is_write_open(flags);
   if (writing) {
     if (auto s = deny_if_read_only(); !s) return s;
+  }
+  if (flags & O_CREAT) {
+    if (auto s = deny_reserved_name(path); !s) return s;
   }
   if (policy_.drop_box) {
     // Upload only: a new file, opened for writing, never read back.
@@ -338,6 +348,7 @@ Status Root::rmdir(std::string_view path) {
 Status Root::rename(std::string_view from, std::string_view to, bool replace) {
   if (auto s = deny_if_read_only(); !s) return s;
   if (policy_.drop_box) return Errno{EACCES};
+  if (auto s = deny_reserved_name(to); !s) return s;
   auto src = resolve_parent(from);
   if (!src) return src.status();
   auto dst = resolve_parent(to);
@@ -387,6 +398,8 @@ Status Root::symlink(std::string_view target, std::string_view link_path) {
   if (policy_.drop_box) return Errno{EACCES};
   if (has_nul(target)) return Errno{EINVAL};
   if (target.empty()) return Errno{ENOENT};
+  // A dangling link to a reserved name would let an O_CREAT open through it make one.
+  if (auto s = deny_reserved_name(target); !s) return s;
   bool absolute = target.front() == '/';
   if ((absolute && host_path_ != "/") ||
       !target_stays_inside(split_path(normalize(link_path)).parent, target)) {
@@ -413,6 +426,7 @@ Status Root::symlink(std::string_view target, std::string_view link_path) {
 Status Root::link(std::string_view existing, std::string_view new_path) {
   if (auto s = deny_if_read_only(); !s) return s;
   if (policy_.drop_box) return Errno{EACCES};
+  if (auto s = deny_reserved_name(new_path); !s) return s;
   auto src = resolve_parent(existing);
   if (!src) return src.status();
   auto dst = resolve_parent(new_path);

@@ -83,6 +83,7 @@ class Root {
   Status deny_if_read_only() const;
   Result<File> open_atomic(std::string_view path, int flags, mode_t mode);
   void sweep_once(int dir);
+  Status deny_reserved_name(std::string_view path) const;
   Status apply_attrs(int path_fd, std::string_view path, const Attrs& attrs, bool is_dir);
   std::string client_path_of(int fd, std::string_view fallback) const;
   mode_t create_mode(mode_t requested, bool dir) const;

@@ -140,6 +140,36 @@ TEST_F(AtomicFaults, DeadOwnersTemporaryFileIsRemovedLiveOnesStay) {
 
 // The sweep reads the whole directory, so a session does it once per directory: a drop box with
 // thousands of files is not re-read at every upload. The next session sweeps again.
+// A client can never make a file under a temporary's name, in any session: the next sweep would
+// take it for an abandoned upload and remove it.
+TEST_F(AtomicFaults, ClientsCannotCreateTemporaryNames) {
+  const std::string reserved = ".a.wharf-00000000000000a1";
+  spit(dir_ / "x", "X");
+  auto plain = Root::open(dir_.string(), Policy{});
+  ASSERT_TRUE(plain.ok());
+  for (Root* root : {root_.get(), plain->get()}) {
+    auto created = root->open(reserved, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ASSERT_FALSE(created.ok());
+    EXPECT_EQ(created.error(), EACCES);
+    EXPECT_EQ(root->open("sub/../" + reserved, O_WRONLY | O_CREAT, 0644).error(), EACCES);
+    EXPECT_EQ(root->rename("x", reserved, false).error(), EACCES);
+    EXPECT_EQ(root->link("x", reserved).error(), EACCES);
+    EXPECT_EQ(root->symlink(reserved, "dangling").error(), EACCES);
+    EXPECT_EQ(root->copy_file("x", reserved, false).error(), EACCES);
+  }
+  EXPECT_EQ(Names(), std::vector<std::string>{"x"});
+  // Names that only look alike stay the client's.
+  for (const std::string name : {"a.wharf-00000000000000a1", ".a.wharf-00000000000000a",
+                                 ".a.wharf-00000000000000A1", ".a.wharf-00000000000000a1.txt"}) {
+    auto f = plain->get()->open(name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    EXPECT_TRUE(f.ok()) << name;
+    if (f.ok()) EXPECT_TRUE(f->close().ok());
+  }
+  // A temporary the host left there can still be read.
+  spit(dir_ / reserved, "T");
+  EXPECT_TRUE(plain->get()->open(reserved, O_RDONLY, 0).ok());
+}
+
 TEST_F(AtomicFaults, EachSessionSweepsADirectoryOnce) {
   const std::string first = ".a.wharf-00000000000000a1";
   const std::string later = ".a.wharf-00000000000000a2";

@@ -123,6 +123,61 @@ class Policies(unittest.TestCase):
                          sftptest.digest(os.path.join(self.local, "up")))
         self.assertEqual(sorted(os.listdir(self.root)), ["dir", "existing"])
 
+    RESERVED = ".t.wharf-00000000000000a1"  # the shape of an atomic upload's temporary name
+
+    def test_temporary_names_are_refused_to_openssh_sftp(self):
+        # Such a file would be swept as an abandoned upload by the next atomic session here.
+        before = sftptest.tree(self.root)
+        for flags in ([], ["-A"]):
+            r = sftptest.run_sftp(self.root, [
+                f"-put up {self.RESERVED}", f"-rename existing {self.RESERVED}",
+                f"-ln existing {self.RESERVED}", f"-ln -s {self.RESERVED} sl",
+                f"-put up dir/{self.RESERVED}",
+            ], self.local, flags=flags)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stderr.count("Permission denied"), 5, r.stderr)
+            self.assertEqual(sftptest.tree(self.root), before)
+
+    def test_temporary_names_are_refused_to_paramiko(self):
+        import paramiko
+
+        proc = subprocess.Popen([sftptest.wharf_server(), self.root], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, bufsize=0)
+
+        class Pipe:
+            closed = False
+
+            def send(self, data):
+                return os.write(proc.stdin.fileno(), data)
+
+            def recv(self, n):
+                return os.read(proc.stdout.fileno(), n)
+
+            def close(self):
+                proc.stdin.close()
+
+            def settimeout(self, _):
+                pass
+
+            def get_name(self):
+                return "pipe"
+
+        client = paramiko.SFTPClient(Pipe())
+        try:
+            for attempt in (lambda: client.open(self.RESERVED, "wb"),
+                            lambda: client.posix_rename("existing", self.RESERVED),
+                            lambda: client.rename("existing", self.RESERVED),
+                            lambda: client.symlink(self.RESERVED, "sl")):
+                with self.assertRaises(PermissionError):
+                    attempt()
+            with client.open("t.wharf-00000000000000a1", "wb") as f:  # no leading dot: fine
+                f.write(b"ok")
+        finally:
+            client.close()
+            proc.wait(timeout=10)
+        self.assertEqual(sorted(os.listdir(self.root)),
+                         ["dir", "existing", "t.wharf-00000000000000a1"])
+
     def test_umask_and_forced_modes(self):
         r = sftptest.run_sftp(self.root, ["put up a", "mkdir d", "chmod 777 a"], self.local,
                               flags=["-m", "0600", "-M", "0750"])
