@@ -50,15 +50,15 @@ void ServerTransport::feed(wire::ByteView in, Clock::time_point now) {
 }
 
 std::span<uint8_t> ServerTransport::input_space(size_t n) {
-  input_in_decoder_ = ident_.done();
-  if (input_in_decoder_) return decoder_.prepare(n);
+  if (ident_.done()) return decoder_.prepare(n);
   // The identification exchange is short; what follows it in the same read is fed on.
   ident_input_.resize(std::min(n, kMaxIdentificationRead));
   return ident_input_;
 }
 
 void ServerTransport::commit_input(size_t n, Clock::time_point now) {
-  if (!input_in_decoder_) return feed(wire::ByteView(ident_input_).first(n), now);
+  // Only input completes the identification, so this takes the branch input_space() took.
+  if (!ident_.done()) return feed(wire::ByteView(ident_input_).first(n), now);
   if (closed_) return;
   now_ = now;
   decoder_.commit(n);

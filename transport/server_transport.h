@@ -125,10 +125,9 @@ class ServerTransport {
   IdentificationReader ident_;
   // Where input_space() lets reads land before the identification line is complete.
   wire::Bytes ident_input_;
-  bool input_in_decoder_ = false;  // what the last input_space() returned
-  std::string ident_out_;          // our identification line until written
-  std::string refusal_out_;        // why the client's identification was refused, after packets
-  bool packets_written_ = false;   // some binary packet output has been taken by the caller
+  std::string ident_out_;         // our identification line until written
+  std::string refusal_out_;       // why the client's identification was refused, after packets
+  bool packets_written_ = false;  // some binary packet output has been taken by the caller
   packet::PacketEncoder encoder_;
   packet::PacketDecoder decoder_;
   LegalityState legality_;

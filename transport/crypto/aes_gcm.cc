@@ -4,7 +4,6 @@
 #include <botan/mem_ops.h>
 
 #include <algorithm>
-#include <cstring>
 #include <stdexcept>
 #include <string>
 

@@ -67,13 +67,19 @@ void ChaChaPolySealer::seal(uint32_t seq, uint8_t* packet, size_t len, uint8_t* 
   compute_tag(packet, len, tag_out);
 }
 
+const uint8_t* ChaChaPolyOpener::length_keystream(uint32_t seq) {
+  if (length_seq_ != seq) {
+    set_nonce(*header_, seq);
+    header_->write_keystream(length_keystream_, 4);
+    length_seq_ = seq;
+  }
+  return length_keystream_;
+}
+
 uint32_t ChaChaPolyOpener::read_length(uint32_t seq, const uint8_t* first_block) {
-  set_nonce(*header_, seq);
-  header_->write_keystream(length_keystream_, 4);
-  length_seq_ = seq;
-  have_length_keystream_ = true;
+  const uint8_t* ks = length_keystream(seq);
   uint8_t plain[4];
-  for (size_t i = 0; i < 4; ++i) plain[i] = first_block[i] ^ length_keystream_[i];
+  for (size_t i = 0; i < 4; ++i) plain[i] = first_block[i] ^ ks[i];
   return Botan::load_be<uint32_t>(plain, 0);
 }
 
@@ -84,12 +90,7 @@ void ChaChaPolyOpener::open(uint32_t seq, uint8_t* packet, size_t len, const uin
   if (!Botan::constant_time_compare(expected, tag, kTagLen)) {
     throw ProtocolError(DisconnectReason::kMacError, "chacha20-poly1305: bad tag");
   }
-  if (!have_length_keystream_ || length_seq_ != seq) {
-    set_nonce(*header_, seq);
-    header_->write_keystream(length_keystream_, 4);
-  }
-  have_length_keystream_ = false;
-  for (size_t i = 0; i < 4; ++i) packet[i] ^= length_keystream_[i];
+  xor_into(packet, length_keystream(seq), 4);
   crypt_body(packet + 4, len - 4);
 }
 

@@ -10,6 +10,7 @@
 #include <botan/stream_cipher.h>
 
 #include <memory>
+#include <optional>
 
 #include "transport/crypto/protection.h"
 
@@ -56,11 +57,12 @@ class ChaChaPolyOpener final : public PacketOpener, private ChaChaPoly1305 {
   void open(uint32_t seq, uint8_t* packet, size_t len, const uint8_t* tag) override;
 
  private:
-  // K_1's keystream for the length of packet `length_seq_`, kept from read_length() so open()
-  // need not position the header cipher again.
+  // K_1's keystream over the length of packet `seq`. It depends only on the key and `seq`, so the
+  // one read_length() made is kept for open() instead of positioning K_1 again.
+  const uint8_t* length_keystream(uint32_t seq);
+
   uint8_t length_keystream_[4] = {};
-  uint32_t length_seq_ = 0;
-  bool have_length_keystream_ = false;
+  std::optional<uint32_t> length_seq_;  // whose keystream length_keystream_ holds
 };
 
 }  // namespace wharf::transport::crypto
