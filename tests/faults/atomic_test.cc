@@ -138,8 +138,6 @@ TEST_F(AtomicFaults, DeadOwnersTemporaryFileIsRemovedLiveOnesStay) {
   EXPECT_EQ(Names(), (std::vector<std::string>{live, "target"}));
 }
 
-// The sweep reads the whole directory, so a session does it once per directory: a drop box with
-// thousands of files is not re-read at every upload. The next session sweeps again.
 // A client can never make a file under a temporary's name, in any session: the next sweep would
 // take it for an abandoned upload and remove it.
 TEST_F(AtomicFaults, ClientsCannotCreateTemporaryNames) {
@@ -170,6 +168,8 @@ TEST_F(AtomicFaults, ClientsCannotCreateTemporaryNames) {
   EXPECT_TRUE(plain->get()->open(reserved, O_RDONLY, 0).ok());
 }
 
+// The sweep reads the whole directory, so a session does it once per directory: a drop box with
+// thousands of files is not re-read at every upload. The next session sweeps again.
 TEST_F(AtomicFaults, EachSessionSweepsADirectoryOnce) {
   const std::string first = ".a.wharf-00000000000000a1";
   const std::string later = ".a.wharf-00000000000000a2";

@@ -139,30 +139,7 @@ class Policies(unittest.TestCase):
             self.assertEqual(sftptest.tree(self.root), before)
 
     def test_temporary_names_are_refused_to_paramiko(self):
-        import paramiko
-
-        proc = subprocess.Popen([sftptest.wharf_server(), self.root], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, bufsize=0)
-
-        class Pipe:
-            closed = False
-
-            def send(self, data):
-                return os.write(proc.stdin.fileno(), data)
-
-            def recv(self, n):
-                return os.read(proc.stdout.fileno(), n)
-
-            def close(self):
-                proc.stdin.close()
-
-            def settimeout(self, _):
-                pass
-
-            def get_name(self):
-                return "pipe"
-
-        client = paramiko.SFTPClient(Pipe())
+        client, proc = sftptest.paramiko_over_stdio(self.root)
         try:
             for attempt in (lambda: client.open(self.RESERVED, "wb"),
                             lambda: client.posix_rename("existing", self.RESERVED),

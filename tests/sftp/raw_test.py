@@ -5,7 +5,6 @@ and extension; and paramiko's SFTPClient as a second, independent client."""
 
 import os
 import struct
-import subprocess
 import sys
 import unittest
 
@@ -174,32 +173,9 @@ class Raw(unittest.TestCase):
         self.assertGreater(attempts, 400)
 
     def test_paramiko_client(self):
-        import paramiko
-
         self.c.proc.stdin.close()
         self.c.proc.wait(timeout=10)
-        proc = subprocess.Popen([sftptest.wharf_server(), self.root], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, bufsize=0)
-
-        class Pipe:
-            closed = False
-
-            def send(self, data):
-                return os.write(proc.stdin.fileno(), data)
-
-            def recv(self, n):
-                return os.read(proc.stdout.fileno(), n)
-
-            def close(self):
-                proc.stdin.close()
-
-            def settimeout(self, _):
-                pass
-
-            def get_name(self):
-                return "pipe"
-
-        client = paramiko.SFTPClient(Pipe())
+        client, proc = sftptest.paramiko_over_stdio(self.root)
         try:
             self.assertEqual(client.normalize("../.."), "/")
             data = os.urandom(300000)

@@ -42,6 +42,35 @@ def run_sftp(root, script, cwd, flags=(), server="wharf", extra=(), timeout=300)
                           text=True, timeout=timeout)
 
 
+def paramiko_over_stdio(root, flags=()):
+    """paramiko's SFTPClient talking to wharf-sftp-server over its stdin/stdout; returns
+    (client, process). Close the client, then wait for the process."""
+    import paramiko
+
+    proc = subprocess.Popen(server_command(root, flags), stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, bufsize=0)
+
+    class Pipe:
+        closed = False
+
+        def send(self, data):
+            return os.write(proc.stdin.fileno(), data)
+
+        def recv(self, n):
+            return os.read(proc.stdout.fileno(), n)
+
+        def close(self):
+            proc.stdin.close()
+
+        def settimeout(self, _):
+            pass
+
+        def get_name(self):
+            return "pipe"
+
+    return paramiko.SFTPClient(Pipe()), proc
+
+
 def write_random(path, size, seed=0):
     rnd = hashlib.sha256(f"{seed}".encode()).digest()
     block = (rnd * (1 << 15))[: 1 << 20]  # 1 MiB pattern, shifted per MiB

@@ -91,9 +91,9 @@ struct Collector : ServiceHandler {
   }
 };
 
-// Hands the server client bytes the way wharfd's reader does: read into input_space(), then
-// commit_input(). Returns how many of `data` it took (input_space may offer less).
-// Like wharfd's reads, each asks for a large room and usually fills only part of it.
+// Hands the server client bytes the way wharfd's reader does: asks input_space() for a large room,
+// fills part of it, then commit_input(). Returns how many of `data` it took (input_space may
+// offer less before the identification line).
 size_t feed_in_place(ServerTransport& server, wire::ByteView data) {
   std::span<uint8_t> room = server.input_space(std::max<size_t>(data.size(), 256 * 1024));
   const size_t n = std::min(room.size(), data.size());
@@ -535,11 +535,10 @@ TEST(ServerTransport, InPlaceSendIsRefusedWhileOutputIsHeldForKex) {
   EXPECT_THROW(server.end_send(0), std::logic_error);  // an empty payload is no message
 }
 
-// A refused identification is answered with a text line (as OpenSSH does). When our KEXINIT went
-// out first, the text still starts a line of its own; when it did not, it follows our line.
-// The refusal follows our KEXINIT on a line of its own, whether the KEXINIT was still queued, had
-// been written, or was being written (taken by pending_output() but not yet consumed) when the
-// client's identification was refused; nothing is sent twice.
+// A refused identification is answered with a text line (as OpenSSH does). It follows our KEXINIT
+// on a line of its own, whether the KEXINIT was still queued, had been written, or was being
+// written (taken by pending_output() but not yet consumed) when the client's identification was
+// refused; nothing is sent twice.
 TEST(ServerTransport, RefusedIdentificationTextIsALineOfItsOwn) {
   enum class Kexinit { kQueued, kWritten, kBeingWritten };
   for (Kexinit state : {Kexinit::kQueued, Kexinit::kWritten, Kexinit::kBeingWritten}) {
