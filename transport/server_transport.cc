@@ -71,6 +71,14 @@ void ServerTransport::handle_packets() {
     if (!payload) break;
     handle_packet(*payload);
   }
+  rekey_if_due();
+}
+
+// Judged after every packet in and every service packet out, as OpenSSH checks before each
+// packet it sends: a download whose input is paused while its output drains would otherwise run
+// far past RekeyLimit's data part. The time part uses the last input's time; on_timer() has it
+// exactly.
+void ServerTransport::rekey_if_due() {
   if (!closed_ && rekey_due(now_)) send_kexinit();
 }
 
@@ -160,6 +168,7 @@ void ServerTransport::send(wire::ByteView payload) {
     return;
   }
   send_now(payload);
+  rekey_if_due();
 }
 
 std::span<uint8_t> ServerTransport::begin_send(size_t max_payload) {
@@ -171,6 +180,7 @@ void ServerTransport::end_send(size_t payload_len) {
   // An empty payload is no message (the peer would disconnect for it).
   if (payload_len == 0) throw std::logic_error("end_send of an empty payload");
   encoder_.end_packet(payload_len);
+  rekey_if_due();
 }
 
 void ServerTransport::send_now(wire::ByteView payload) { encoder_.encode(payload); }

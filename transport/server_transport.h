@@ -105,6 +105,7 @@ class ServerTransport {
 
  private:
   void handle_packets();
+  void rekey_if_due();
   void handle_packet(wire::ByteView payload);
   void handle_transport_message(uint8_t type, wire::ByteView payload);
   void on_client_kexinit(wire::ByteView payload);

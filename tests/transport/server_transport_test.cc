@@ -450,6 +450,28 @@ bool send_in_place(ServerTransport& server, wire::ByteView payload) {
   return true;
 }
 
+// RekeyLimit's data part holds for output alone: a long download whose client sends nothing
+// (wharfd does not even read while its output is backed up) still gets its key exchanges.
+TEST(ServerTransport, RekeyByBytesSentWithNoInput) {
+  std::mt19937 rng(13);
+  ServerTransportConfig config = server_config();
+  config.rekey_bytes = 1 << 20;
+  ServerTransport server(config);
+  TestClient client(TestClientConfig{});
+  connect_authenticated(server, client, rng);
+  wire::Bytes data(1 + 32 * 1024, 0x5a);
+  data[0] = msg::kChannelData;
+  for (int i = 0; i < 3 * 32 + 8; ++i) {  // a little over 3 MiB through both send paths
+    if (i % 2 == 0 || !send_in_place(server, data)) server.send(data);
+  }
+  // The client only answers what it reads: without a KEXINIT from us it sends nothing at all.
+  pump(server, client, rng);
+  EXPECT_GE(server.key_exchanges(), 2u);
+  EXPECT_EQ(client.key_exchanges(), server.key_exchanges());
+  EXPECT_EQ(client.received.size(), 3u * 32 + 8);
+  EXPECT_FALSE(server.closed());
+}
+
 TEST(ServerTransport, InPlaceSendDeliversWhatSendDelivers) {
   std::mt19937 rng(11);
   for (const auto& cipher : kAllCiphers) {
