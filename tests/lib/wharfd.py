@@ -6,6 +6,7 @@ searchable by the user), which rules out /tmp and Bazel's test temp directories 
 """
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -21,6 +22,9 @@ SSH_OPTS = [
     "-o", "ConnectTimeout=10",
     "-o", "LogLevel=ERROR",
 ]
+
+
+READY = re.compile(r"Wharf \S+ ready\.")
 
 
 def wharfd_binary():
@@ -73,7 +77,8 @@ class Wharfd:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"wharfd exited with {self.proc.returncode}:\n{self.read_log()}")
-            if "ready." in self.read_log():
+            # "Wharf <version> ready." comes once listening; "Demo user ready." comes before it.
+            if READY.search(self.read_log()):
                 return self
             time.sleep(0.05)
         raise TimeoutError(f"wharfd not ready after {timeout} s:\n{self.read_log()}")
