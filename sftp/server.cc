@@ -71,16 +71,27 @@ Server::Server(fs::Root& root, ServerOptions options)
       output_high_water_(std::max<size_t>(options.output_high_water, 1)) {}
 
 void Server::feed(wire::ByteView in) {
-  if (in_begin_ == in_end_) {
-    // Nothing buffered: handle complete messages where they lie (no copy).
-    in = in.subspan(process(in));
-  }
   while (!in.empty()) {
+    if (stream_) {
+      in = in.subspan(continue_write_stream(in));
+      continue;
+    }
+    if (in_begin_ == in_end_) {
+      // Nothing buffered: handle complete messages where they lie (no copy), and write the data
+      // of a WRITE still arriving as it comes (write_stream.cc).
+      in = in.subspan(process(in));
+      if (size_t taken = start_write_stream(in)) {
+        in = in.subspan(taken);
+        continue;
+      }
+      if (in.empty()) break;
+    }
     auto space = input_space();
     size_t n = std::min(space.size(), in.size());
     std::memcpy(space.data(), in.data(), n);
     in = in.subspan(n);
     commit_input(n);
+    stream_buffered_write();
   }
 }
 
@@ -192,9 +203,13 @@ void Server::do_extended(uint32_t id, wire::Reader& r) {
   send_status(id, SSH_FX_OP_UNSUPPORTED);
 }
 
-void Server::run(const char* name, bool does_write, Handler handler, uint32_t id, wire::Reader& r) {
+bool Server::permitted(const char* name, bool does_write) const {
   const fs::Policy& policy = root_.policy();
-  if (!policy.allows(name) || (does_write && policy.read_only)) {
+  return policy.allows(name) && !(does_write && policy.read_only);
+}
+
+void Server::run(const char* name, bool does_write, Handler handler, uint32_t id, wire::Reader& r) {
+  if (!permitted(name, does_write)) {
     send_status(id, SSH_FX_PERMISSION_DENIED);
     return;
   }

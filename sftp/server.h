@@ -2,8 +2,9 @@
 //
 // The caller pushes bytes in with feed() (stdio today, SSH channel data later) and drains replies
 // from output() / consume() in pieces of any size. Requests are handled as they arrive and
-// answered in order; WRITE data goes from the caller's buffer straight to pwrite(2) and READ data
-// from pread(2) straight into the output buffer. A caller with a bounded window stops feeding
+// answered in order; WRITE data goes from the caller's buffer straight to pwrite(2), piece by piece
+// as a large WRITE arrives over several feed() calls, and READ data from pread(2) straight into
+// the output buffer. A caller with a bounded window stops feeding
 // while output_backed_up() and resumes after draining.
 //
 // Dispatch is table-driven (OpenSSH sftp-server.c handlers[] style): each request type and each
@@ -13,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -76,6 +78,19 @@ class Server {
   void dispatch(uint8_t type, uint32_t id, wire::Reader& r);
   void run(const char* name, bool does_write, Handler handler, uint32_t id, wire::Reader& r);
   size_t process(wire::ByteView data);
+  bool permitted(const char* name, bool does_write) const;
+
+  // A WRITE written as its data arrives (write_stream.cc).
+  struct WriteStream {
+    uint32_t id;
+    fs::File* file;  // stays valid: no other request runs until the stream ends
+    uint64_t offset;
+    uint32_t left;      // data bytes still to come
+    fs::Status status;  // the first failure; data after it is discarded
+  };
+  size_t start_write_stream(wire::ByteView data);
+  size_t continue_write_stream(wire::ByteView data);
+  void stream_buffered_write();
 
   // Replies are encoded in reply_: begin() starts one (length placeholder, type, id) and
   // finish() patches the length and queues it. Starting another reply discards an unfinished one.
@@ -144,6 +159,7 @@ class Server {
   size_t in_begin_ = 0;
   size_t in_end_ = 0;
   uint64_t skip_ = 0;  // bytes left of an oversized message being discarded
+  std::optional<WriteStream> stream_;
   OutputBuffer out_;   // finished replies not yet taken by the caller
   wire::Bytes reply_;  // the reply being encoded
   wire::Writer w_{reply_};

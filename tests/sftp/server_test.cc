@@ -5,10 +5,14 @@
 #include <botan/hash.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
+#include <sstream>
 
 #include "sftp/attrs.h"
 #include "sftp/names.h"
@@ -287,6 +291,159 @@ TEST_F(Session, RandomChunkingGivesSameReplies) {
     Reader r(reps[i].body);
     EXPECT_EQ(r.string("data").size(), i * 2000 + 3000 <= 100000 ? 3000u : 100000 - i * 2000);
   }
+}
+
+// What an upload left: every reply, in order, and the two files' contents.
+struct Upload {
+  std::vector<Reply> replies;
+  std::string plain, appended;
+};
+
+// Data that differs at every offset, so a piece written at the wrong place shows.
+std::string Pattern(size_t n) {
+  std::string s(n, '\0');
+  for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>((i * 7919) >> 3);
+  return s;
+}
+
+class Streaming : public Session {
+ protected:
+  // Sends one upload's WRITEs (good, refused and malformed) as one stream in pieces of
+  // chunk() bytes, into files named after `tag`.
+  Upload Run(const std::string& tag, const std::function<size_t()>& chunk) {
+    std::string plain = OpenHandle(tag + "p", SSH_FXF_WRITE | SSH_FXF_CREAT);
+    std::string app = OpenHandle(tag + "a", SSH_FXF_WRITE | SSH_FXF_CREAT | SSH_FXF_APPEND);
+    std::ofstream(dir_ / (tag + "r")) << "r";
+    std::string ro = OpenHandle(tag + "r", SSH_FXF_READ);
+    std::string d = Pattern(300000);
+    auto part = [&d](size_t at, size_t n) { return std::string_view(d).substr(at, n); };
+    Bytes stream;
+    auto add = [&stream](const Bytes& body) {
+      Bytes f = Frame(body);
+      stream.insert(stream.end(), f.begin(), f.end());
+    };
+    add(Req(SSH_FXP_WRITE, 1).string(plain).u64(0).string(part(0, 261000)).take());
+    add(Req(SSH_FXP_WRITE, 2).string(plain).u64(400000).string(part(0, 5000)).take());
+    add(Req(SSH_FXP_WRITE, 3).string(app).u64(0).string(part(0, 70000)).take());
+    add(Req(SSH_FXP_WRITE, 4).string(app).u64(0).string(part(70000, 70000)).take());
+    add(Req(SSH_FXP_WRITE, 5).string(ro).u64(0).string(part(0, 90000)).take());
+    add(Req(SSH_FXP_WRITE, 6).string(std::string(12, 'x')).u64(0).string(part(0, 90000)).take());
+    // Data lengths that disagree with the message length: short, then with bytes left over.
+    add(Req(SSH_FXP_WRITE, 7).string(plain).u64(0).u32(100000).raw(part(0, 60000)).take());
+    add(Req(SSH_FXP_WRITE, 8).string(plain).u64(0).u32(50000).raw(part(0, 60000)).take());
+    add(Req(SSH_FXP_WRITE, 9).string(plain).u64(261000).string(part(261000, 39000)).take());
+    add(Req(SSH_FXP_MKDIR, 10).string(tag + "dir").u32(0).take());
+    for (size_t pos = 0; pos < stream.size();) {
+      size_t n = std::min(chunk(), stream.size() - pos);
+      server_->feed(wire::ByteView(stream).subspan(pos, n));
+      pos += n;
+    }
+    Upload up;
+    up.replies = Replies();
+    std::stringstream p, a;
+    p << std::ifstream(dir_ / (tag + "p")).rdbuf();
+    a << std::ifstream(dir_ / (tag + "a")).rdbuf();
+    up.plain = p.str();
+    up.appended = a.str();
+    return up;
+  }
+};
+
+TEST_F(Streaming, WritesSplitAnywhereGiveTheSameRepliesAndFiles) {
+  Init();
+  Upload whole = Run("w", [] { return SIZE_MAX; });
+  std::string d = Pattern(300000);
+  std::string expected = d + std::string(100000, '\0') + d.substr(0, 5000);
+  EXPECT_TRUE(whole.plain == expected);
+  EXPECT_TRUE(whole.appended == d.substr(0, 140000));
+  // EBADF for the read-only handle maps to NO_SUCH_FILE, as in OpenSSH's errno_to_portable().
+  const std::vector<uint32_t> codes = {
+      SSH_FX_OK,      SSH_FX_OK,          SSH_FX_OK,          SSH_FX_OK, SSH_FX_NO_SUCH_FILE,
+      SSH_FX_FAILURE, SSH_FX_BAD_MESSAGE, SSH_FX_BAD_MESSAGE, SSH_FX_OK, SSH_FX_OK};
+  ASSERT_EQ(whole.replies.size(), codes.size());
+  for (size_t i = 0; i < codes.size(); ++i) {
+    EXPECT_EQ(whole.replies[i].id, i + 1);
+    EXPECT_EQ(whole.replies[i].status(), codes[i]) << i;
+  }
+  std::mt19937 rng(7);
+  const std::vector<std::pair<std::string, std::function<size_t()>>> splits = {
+      {"packets", [] { return size_t{32768}; }},
+      {"odd", [] { return size_t{32749}; }},
+      {"random", [&rng] { return 1 + rng() % 40000; }},
+      {"small", [&rng] { return 1 + rng() % 97; }},
+  };
+  for (const auto& [tag, chunk] : splits) {
+    Upload got = Run(tag, chunk);
+    EXPECT_TRUE(got.plain == whole.plain) << tag;
+    EXPECT_TRUE(got.appended == whole.appended) << tag;
+    ASSERT_EQ(got.replies.size(), whole.replies.size()) << tag;
+    for (size_t i = 0; i < got.replies.size(); ++i) {
+      EXPECT_EQ(got.replies[i].id, whole.replies[i].id) << tag;
+      EXPECT_EQ(got.replies[i].body, whole.replies[i].body) << tag << " reply " << i;
+    }
+  }
+}
+
+TEST_F(Streaming, DataReachesTheFileAsItArrives) {
+  Init();
+  std::string h = OpenHandle("f", SSH_FXF_WRITE | SSH_FXF_CREAT);
+  std::string d = Pattern(200000);
+  Bytes msg = Frame(Req(SSH_FXP_WRITE, 1).string(h).u64(0).string(d).take());
+  size_t header = msg.size() - d.size();
+  server_->feed(wire::ByteView(msg).first(header + 70000));
+  EXPECT_EQ(server_->output_size(), 0u);  // no reply before the last byte
+  EXPECT_EQ(stdfs::file_size(dir_ / "f"), 70000u);
+  server_->feed(wire::ByteView(msg).subspan(header + 70000));
+  EXPECT_EQ(One().status(), SSH_FX_OK);
+  std::stringstream got;
+  got << std::ifstream(dir_ / "f").rdbuf();
+  EXPECT_TRUE(got.str() == d);
+}
+
+TEST_F(Streaming, DeniedWriteWritesNothing) {
+  fs::Policy p;
+  p.denied_requests = {"write"};
+  Open(p);
+  Init();
+  std::string h = OpenHandle("f", SSH_FXF_WRITE | SSH_FXF_CREAT);
+  Bytes msg = Frame(Req(SSH_FXP_WRITE, 1).string(h).u64(0).string(Pattern(100000)).take());
+  for (size_t i = 0; i < msg.size(); i += 32768) {
+    server_->feed(wire::ByteView(msg).subspan(i, std::min<size_t>(32768, msg.size() - i)));
+  }
+  EXPECT_EQ(One().status(), SSH_FX_PERMISSION_DENIED);
+  EXPECT_EQ(stdfs::file_size(dir_ / "f"), 0u);
+}
+
+// A write that fails part way (here the file size limit, EFBIG) is answered as the one-shot
+// write is, and the next request is answered as after a one-shot failure.
+TEST_F(Streaming, FailurePartWayAnsweredAsOneShot) {
+  Init();
+  std::string d = Pattern(200000);
+  struct rlimit old;
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit low = old;
+  low.rlim_cur = 100000;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &low), 0);
+  std::vector<uint32_t> codes;
+  for (size_t piece : {size_t{SIZE_MAX}, size_t{32768}}) {
+    std::string name = piece == SIZE_MAX ? "whole" : "split";
+    std::string h = OpenHandle(name, SSH_FXF_WRITE | SSH_FXF_CREAT);
+    Bytes msg = Frame(Req(SSH_FXP_WRITE, 1).string(h).u64(0).string(d).take());
+    for (size_t i = 0; i < msg.size(); i += std::min(piece, msg.size())) {
+      server_->feed(wire::ByteView(msg).subspan(i, std::min(piece, msg.size() - i)));
+    }
+    codes.push_back(One().status());
+    Send(Req(SSH_FXP_WRITE, 2).string(h).u64(150000).string(std::string_view("late")).take());
+    codes.push_back(One().status());
+    EXPECT_EQ(stdfs::file_size(dir_ / name), 100000u) << name;
+  }
+  ::setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, old_handler);
+  ASSERT_EQ(codes.size(), 4u);
+  EXPECT_NE(codes[0], SSH_FX_OK);
+  EXPECT_EQ(codes[2], codes[0]);
+  EXPECT_EQ(codes[3], codes[1]);
 }
 
 TEST_F(Session, BackpressureHoldsRequestsUntilOutputDrains) {
