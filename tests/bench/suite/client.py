@@ -2,6 +2,7 @@
 arrived is byte for byte what was sent."""
 
 import os
+import resource
 import subprocess
 import time
 
@@ -17,6 +18,18 @@ class Client:
         self.rig = rig
         self.verified = 0
         self.batch = os.path.join(rig.local, "batch")
+        self.last_cpu = 0.0  # CPU seconds of the last sftp or scp run, its ssh included
+
+    def run(self, cmd, timeout):
+        """Runs one client command; its CPU (user + system, the ssh it started included: sftp and
+        scp reap their ssh) is left in last_cpu."""
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                           stdin=subprocess.DEVNULL)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.last_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        if r.returncode != 0:
+            raise TransferError(f"{' '.join(cmd)} -> {r.returncode}: {r.stderr[-2000:]}")
 
     def target(self):
         return f"{self.rig.user}@127.0.0.1"
@@ -28,18 +41,11 @@ class Client:
     def sftp(self, port, lines, cipher=DEFAULT_CIPHER, compression=False, timeout=1800):
         with open(self.batch, "w") as f:
             f.write("".join(line + "\n" for line in lines))
-        cmd = self.sftp_command(port, self.batch, cipher, compression)
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                           stdin=subprocess.DEVNULL)
-        if r.returncode != 0:
-            raise TransferError(f"{' '.join(cmd)} -> {r.returncode}: {r.stderr[-2000:]}")
+        self.run(self.sftp_command(port, self.batch, cipher, compression), timeout)
 
     def scp(self, port, src, dst, cipher=DEFAULT_CIPHER, timeout=1800):
-        cmd = ["scp", "-O", "-q", "-P", str(port), *self.rig.client_options(cipher), src, dst]
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                           stdin=subprocess.DEVNULL)
-        if r.returncode != 0:
-            raise TransferError(f"{' '.join(cmd)} -> {r.returncode}: {r.stderr[-2000:]}")
+        self.run(["scp", "-O", "-q", "-P", str(port), *self.rig.client_options(cipher), src, dst],
+                 timeout)
 
     def remote(self, path):
         """scp's user@host:path for a path under /data."""

@@ -11,16 +11,22 @@ def summarise(samples, figures):
         w, o = samples[name].get("wharf", []), samples[name].get("openssh", [])
         mw, mo = statistics.median(w), statistics.median(o)
         ratio = mw / mo if mo else None
-        if ratio is None:
+        if ratio is None or fig.target is None:
             met = None
         elif fig.higher_is_better:
             met = ratio >= fig.target
         else:
             met = ratio <= fig.target
         out[name] = {"unit": fig.unit, "wharf": mw, "openssh": mo, "ratio": ratio,
-                     "target": (">=" if fig.higher_is_better else "<=") + f"{fig.target:g}x",
+                     "target": target_text(fig),
                      "met": met, "wharf_all": w, "openssh_all": o}
     return out
+
+
+def target_text(fig):
+    if fig.target is None:
+        return "-"
+    return (">=" if fig.higher_is_better else "<=") + f"{fig.target:g}x"
 
 
 def fmt(v):
