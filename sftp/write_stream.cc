@@ -15,26 +15,27 @@ namespace wharf::sftp {
 // (the framing and the fields, draft-ietf-secsh-filexfer-02 section 6.4) and returns how many
 // bytes that was; otherwise returns 0 and takes nothing.
 size_t Server::start_write_stream(wire::ByteView data) {
+  // Sizes are checked before decoding: this runs for every piece of input, and most are not the
+  // start of a WRITE, so a decode error (an exception) must not be the usual way out.
+  constexpr size_t kFixed = 4 + 1 + 4 + 4 + 8 + 4;  // the fields around the handle
+  if (data.size() < kFixed || data[4] != SSH_FXP_WRITE) return 0;
   if (!initialized_ || skip_ > 0 || output_backed_up()) return 0;
-  try {
-    wire::Reader r(data);
-    uint32_t len = r.u32("length");
-    if (len > kMaxMessage || r.remaining() >= len) return 0;  // too long, or complete
-    if (r.u8("type") != SSH_FXP_WRITE) return 0;
-    uint32_t id = r.u32("request id");
-    wire::ByteView handle = r.string("handle", 256);
-    uint64_t offset = r.u64("write offset");
-    uint32_t data_len = r.u32("write data length");
-    size_t fields = 1 + 4 + 4 + handle.size() + 8 + 4;
-    if (fields + data_len != len) return 0;  // malformed: the buffered path answers it
-    if (!permitted("write", true)) return 0;
-    fs::File* file = handles_.file(handle);
-    if (file == nullptr) return 0;
-    stream_ = WriteStream{id, file, offset, data_len, {}};
-    return data.size() - r.remaining();
-  } catch (const wire::DecodeError&) {
-    return 0;  // the fields are not all in yet, or malformed: the buffered path decides
-  }
+  wire::Reader r(data);
+  uint32_t len = r.u32("length");
+  r.u8("type");
+  uint32_t id = r.u32("request id");
+  uint32_t handle_len = r.u32("handle length");
+  if (len > kMaxMessage || data.size() - 4 >= len) return 0;            // too long, or complete
+  if (handle_len > 256 || data.size() < kFixed + handle_len) return 0;  // fields not all in
+  wire::ByteView handle = r.raw(handle_len, "handle");
+  uint64_t offset = r.u64("write offset");
+  uint32_t data_len = r.u32("write data length");
+  if (kFixed - 4 + handle_len + data_len != len) return 0;  // malformed: the buffered path answers
+  if (!permitted("write", true)) return 0;
+  fs::File* file = handles_.file(handle);
+  if (file == nullptr) return 0;
+  stream_ = WriteStream{id, file, offset, data_len, {}};
+  return kFixed + handle_len;
 }
 
 // Writes the front of `data` that belongs to the current WRITE; returns how much that was. The
