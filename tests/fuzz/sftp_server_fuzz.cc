@@ -7,10 +7,15 @@
 // - Message mode (bit 3 set): the rest is messages [u16 length][type, id, fields...]; the harness
 //   adds the uint32 length. Handles are random (sftp/handles.h), so a field that is the string
 //   "HND" + n (length 4) is replaced by the n-th handle the server has returned.
+// - Split check (bits 3 and 4 set): the byte after the flags chooses a piece size, and the same
+//   messages are run twice, each fed whole, then each fed in pieces of that size as SSH channel
+//   packets split them (which sends large WRITEs through sftp/write_stream.cc). Both runs must
+//   give the same replies (id, type, status code, and the data READ returns).
 // Replies must be well framed (uint32 length, at least type and id). Files are capped at 1 MiB
 // (RLIMIT_FSIZE) so that copy and hash requests stay quick. WHARF_FUZZ_TRACE=1 prints each
 // reply's id, type and status code (to check what a seed reaches).
 
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -32,10 +37,21 @@ namespace {
 using namespace wharf;
 using fuzz::check;
 
+// Every reply's id, type and status code (for DATA, a hash of the data; 0 for other types, whose
+// bodies may hold times), in order.
+using Seen = std::vector<std::array<uint32_t, 3>>;
+
+uint32_t fnv1a(wire::ByteView data) {
+  uint32_t h = 2166136261u;
+  for (uint8_t b : data) h = (h ^ b) * 16777619u;
+  return h;
+}
+
 // Takes the server's replies, checking their framing and remembering handles.
 struct Replies {
   wire::Bytes pending;
   std::vector<std::string> handles;
+  Seen seen;
   const bool trace = std::getenv("WHARF_FUZZ_TRACE") != nullptr;  // replies on stderr
 
   void drain(sftp::Server& s) {
@@ -59,10 +75,11 @@ struct Replies {
       wire::Reader msg = r.sub(len, "reply");
       const uint8_t type = msg.u8("type");
       const uint32_t id = msg.u32("id");
-      if (trace) {
-        const uint32_t code = type == sftp::SSH_FXP_STATUS ? msg.u32("status code") : 0;
-        std::fprintf(stderr, "reply id %u type %u status %u\n", id, type, code);
-      }
+      const uint32_t code = type == sftp::SSH_FXP_STATUS ? msg.u32("status code")
+                            : type == sftp::SSH_FXP_DATA ? fnv1a(msg.string("data", len))
+                                                         : 0;
+      seen.push_back({id, type, code});
+      if (trace) std::fprintf(stderr, "reply id %u type %u status %u\n", id, type, code);
       if (type == sftp::SSH_FXP_HANDLE) {
         auto h = msg.string("handle", 256);
         handles.emplace_back(wire::as_text(h));
@@ -95,13 +112,11 @@ wire::Bytes frame(wire::ByteView body) {
   return w.take();
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+// Runs the stream after the flags against a fresh server over a fresh root. In message mode,
+// `piece` > 0 feeds each framed message in pieces of that many bytes.
+Seen run(uint8_t flags, fuzz::Input in, size_t piece) {
   const std::string& dir = fuzz::scratch_dir();
   fuzz::reset_root(dir);
-  fuzz::Input in(data, size);
-  const uint8_t flags = in.byte();
   auto root = fs::Root::open(dir, fuzz::policy_for(flags));
   check(root.ok());
   sftp::Server server(**root);
@@ -114,8 +129,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (flags & 8) {
     while (!in.empty()) {
-      auto body = in.chunk();
-      server.feed(frame(substitute_handles(body, replies.handles)));
+      wire::Bytes msg = frame(substitute_handles(in.chunk(), replies.handles));
+      const size_t step = piece > 0 ? piece : msg.size();
+      for (size_t off = 0; off < msg.size(); off += step) {
+        server.feed(wire::ByteView(msg).subspan(off, std::min(step, msg.size() - off)));
+      }
       replies.drain(server);
     }
   } else {
@@ -127,5 +145,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   check(server.open_handles() <= sftp::kMaxHandles);
+  return replies.seen;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  fuzz::Input in(data, size);
+  const uint8_t flags = in.byte();
+  if ((flags & 0x18) == 0x18) {
+    const size_t piece = 1 + size_t{in.byte()} * 64;
+    check(run(flags, in, 0) == run(flags, in, piece));
+  } else {
+    run(flags, in, 0);
+  }
   return 0;
 }
