@@ -3,6 +3,7 @@
 
 #include "conf/algorithm_list.h"
 #include "conf/errors.h"
+#include "conf/pattern.h"
 
 namespace wharf::conf::codecs {
 
@@ -132,6 +133,15 @@ Penalties PenaltiesC::parse(const ConfigLine& l) {
   p.enabled = true;  // naming a penalty turns them on
   return p;
 }
+
+std::string AddressListOrNone::parse(const ConfigLine& l) {
+  const std::string& v = single(l);
+  if (is_none(v)) return "";
+  if (!valid_address_list(v)) throw ConfigError(l.keyword + ": invalid address list \"" + v + "\"");
+  return v;
+}
+
+std::string AddressListOrNone::dump(const std::string& v) { return none_or(v); }
 
 NetBlockSize NetBlockSizeC::parse(const ConfigLine& l) {
   const std::string& v = single(l);

@@ -100,6 +100,13 @@ struct PenaltiesC {
   static std::string dump(const Penalties& p);
 };
 
+// PerSourcePenaltyExemptList (OpenSSH 9.8): one address list (CIDR, wildcards, '!'), checked as
+// sshd checks it with addr_match_list(NULL, list); "none" is the default, nobody exempt.
+struct AddressListOrNone {
+  static std::string parse(const ConfigLine& l);
+  static std::string dump(const std::string& v);
+};
+
 enum class Alg { kKex, kHostKey, kCipher, kMac, kPubkey };
 
 template <Alg A>

@@ -51,6 +51,8 @@ const Keyword kKeywords[] = {
     first<&S::per_source_max_startups, CountOrNone>("PerSourceMaxStartups", kGlobal),
     first<&S::per_source_net_block_size, NetBlockSizeC>("PerSourceNetBlockSize", kGlobal),
     first<&S::per_source_penalties, PenaltiesC>("PerSourcePenalties", kGlobal),
+    first<&S::per_source_penalty_exempt_list, AddressListOrNone>("PerSourcePenaltyExemptList",
+                                                                 kGlobal),
     first<&S::login_grace_time, Time>("LoginGraceTime", kGlobal),
     first<&S::client_alive_interval, Time>("ClientAliveInterval", kMatch),
     first<&S::client_alive_count_max, Int<0, 1000000>>("ClientAliveCountMax", kMatch),

@@ -80,8 +80,9 @@ struct Settings {
   int per_source_max_startups = 0;  // 0 ("none"): unlimited
   NetBlockSize per_source_net_block_size;
   Penalties per_source_penalties;
-  int login_grace_time = 120;     // seconds, 0 = none
-  int client_alive_interval = 0;  // seconds, 0 = off
+  std::string per_source_penalty_exempt_list;  // address list; empty ("none"): nobody exempt
+  int login_grace_time = 120;                  // seconds, 0 = none
+  int client_alive_interval = 0;               // seconds, 0 = off
   int client_alive_count_max = 3;
   int max_auth_tries = 6;
   int max_sessions = 10;

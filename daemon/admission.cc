@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cmath>
 
+#include "conf/pattern.h"
 #include "daemon/listener.h"
 #include "log/log.h"
 
@@ -47,6 +48,12 @@ bool Admission::admit(const PeerInfo& peer, double now) {
   return true;
 }
 
+// As sshd's srclimit_penalise(): an exempt source is never penalised, so never refused for it.
+bool Admission::exempt(const std::string& address) const {
+  if (limits_.penalty_exempt.empty()) return false;
+  return conf::match_address_list(conf::unmap_ipv4_mapped(address), limits_.penalty_exempt) == 1;
+}
+
 void Admission::log_refusal(const PeerInfo& peer, const std::string& why, double now) {
   tokens_ = std::min(10.0, tokens_ + 2 * (now - tokens_at_));
   tokens_at_ = now;
@@ -64,6 +71,7 @@ void Admission::log_refusal(const PeerInfo& peer, const std::string& why, double
 void Admission::started(pid_t pid, const PeerInfo& peer, int pipe_fd) {
   Child c;
   c.block = net_block_of(peer.address, limits_.net_block_size).value_or(NetBlock{});
+  c.address = peer.address;
   c.pipe = pipe_fd;
   startups_.add(c.block);
   by_pipe_[pipe_fd] = pid;
@@ -104,7 +112,13 @@ void Admission::on_exit(pid_t pid, int status, double now) {
   // A byte written just before exiting is still in the pipe: read it before judging.
   if (c.pipe >= 0) drain(c, true);
   Penalty p = penalty_for(status, c.authenticated);
-  if (p != Penalty::kNone) penalties_.penalise(c.block, p, now);
+  if (p != Penalty::kNone) {
+    if (exempt(c.address)) {
+      log::debug("not penalising {}: in PerSourcePenaltyExemptList", c.address);
+    } else {
+      penalties_.penalise(c.block, p, now);
+    }
+  }
   children_.erase(it);
 }
 

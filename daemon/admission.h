@@ -9,6 +9,7 @@
 
 #include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "conf/settings.h"
@@ -25,6 +26,7 @@ struct AdmissionLimits {
   int per_source_max_startups = 0;  // 0: none
   conf::NetBlockSize net_block_size;
   conf::Penalties penalties;
+  std::string penalty_exempt;  // PerSourcePenaltyExemptList; empty: nobody
 };
 
 // The byte a child writes on its startup pipe once authenticated.
@@ -50,12 +52,14 @@ class Admission {
  private:
   struct Child {
     NetBlock block;
-    int pipe = -1;  // read end while the connection is a startup
+    std::string address;  // the peer's, for PerSourcePenaltyExemptList
+    int pipe = -1;        // read end while the connection is a startup
     bool authenticated = false;
   };
   // Reads what the child wrote; ends its startup on the byte or on EOF.
   void drain(Child& c, bool eof_too);
   void end_startup(Child& c);
+  bool exempt(const std::string& address) const;
   void log_refusal(const PeerInfo& peer, const std::string& why, double now);
 
   AdmissionLimits limits_;

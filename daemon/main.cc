@@ -69,7 +69,7 @@ int serve_connection(int in_fd, int out_fd, const ServerContext& ctx, const Peer
 
 AdmissionLimits admission_limits(const conf::Settings& s) {
   return {s.max_startups, s.per_source_max_startups, s.per_source_net_block_size,
-          s.per_source_penalties};
+          s.per_source_penalties, s.per_source_penalty_exempt_list};
 }
 
 int run(const Options& opts) {

@@ -280,7 +280,7 @@ TEST(Dump, RoundTrips) {
       "Port 1\nPort 2\nListenAddress 0.0.0.0\nListenAddress [::]:3\nListenAddress h:4\n"
       "LogLevel QUIET\nStateDirectory \"/var/lib/my wharf\"\nPidFile /run/w.pid\n"
       "MaxStartups 3:50:9\nPerSourceMaxStartups 4\nPerSourceNetBlockSize 24:48\nPerSourcePenalties "
-      "authfail:1m max:2h\n"
+      "authfail:1m max:2h\nPerSourcePenaltyExemptList 192.0.2.0/24,!192.0.2.1\n"
       "LoginGraceTime 1m\nClientAliveInterval 30\nClientAliveCountMax 9\nMaxAuthTries 2\n"
       "MaxSessions 0\nUseDNS yes\nHostKey \"/k 1\"\nHostKey /k2\nKexAlgorithms "
       "^ecdh-sha2-nistp521\n"

@@ -117,6 +117,14 @@ TEST(Keywords, PerSourcePenalties) {
   EXPECT_EQ(p.refuseconnection, 60);
 }
 
+TEST(Keywords, PerSourcePenaltyExemptList) {
+  EXPECT_EQ(parse("").per_source_penalty_exempt_list, "");
+  EXPECT_EQ(parse("PerSourcePenaltyExemptList none").per_source_penalty_exempt_list, "");
+  EXPECT_EQ(
+      parse("PerSourcePenaltyExemptList 10.0.0.0/8,!10.1.*,::1").per_source_penalty_exempt_list,
+      "10.0.0.0/8,!10.1.*,::1");
+}
+
 TEST(Keywords, Transport) {
   EXPECT_EQ(parse("HostKey /a\nHostKey /b").host_keys, (V{"/a", "/b"}));
   EXPECT_EQ(parse("KexAlgorithms curve25519-sha256").kex_algorithms, V{"curve25519-sha256"});
@@ -234,6 +242,10 @@ const char* kBadLines[] = {
     "PerSourcePenalties overflow:maybe",
     "PerSourcePenalties max-sources4:0",
     "PerSourcePenalties yes authfail:5",
+    "PerSourcePenaltyExemptList 10.0.0.1/8",
+    "PerSourcePenaltyExemptList 10.0.0.0/33",
+    "PerSourcePenaltyExemptList 10.0.0.0/8,,::1",
+    "PerSourcePenaltyExemptList 10.0.0.0/8 ::1",
     "LoginGraceTime 2x",
     "LoginGraceTime -5",
     "LoginGraceTime m",

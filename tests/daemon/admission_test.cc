@@ -1,10 +1,14 @@
 // Admission control pieces of the listener: net blocks, MaxStartups drop odds and
 // PerSourceMaxStartups, PerSourcePenalties accrual, activation, cap, expiry and overflow, and
-// the penalty a child's wait status earns.
+// the penalty a child's wait status earns, and PerSourcePenaltyExemptList.
+#include "daemon/admission.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include "daemon/listener.h"
 #include "daemon/netblock.h"
 #include "daemon/penalties.h"
 #include "daemon/startups.h"
@@ -171,6 +175,38 @@ TEST(PenaltyFor, WaitStatuses) {
   EXPECT_EQ(penalty_for(killed(SIGTERM), false), Penalty::kNone);
   EXPECT_EQ(penalty_for(killed(SIGKILL), false), Penalty::kNone);
   EXPECT_EQ(penalty_name(Penalty::kGraceExceeded), "grace-exceeded");
+}
+
+// Each address fails to log in four times (4 x 5 s > min 15 s): penalised unless exempt.
+TEST(Admission, ExemptSourcesAreNeverPenalised) {
+  AdmissionLimits limits;
+  limits.penalties = penalties();
+  limits.penalty_exempt = "192.0.2.0/24,!192.0.2.66,2001:db8::*";
+  Admission admission(limits);
+  pid_t pid = 1000;
+  auto fail_from = [&](const std::string& address) {
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    ::close(fds[1]);  // the child is gone without authenticating
+    PeerInfo peer{address, 50000, "127.0.0.1", 22};
+    ASSERT_TRUE(admission.admit(peer, 100));
+    admission.started(++pid, peer, fds[0]);
+    admission.on_exit(pid, exited(kExitAuthFailed), 100);
+  };
+  for (const char* address : {"192.0.2.7", "::ffff:192.0.2.8", "2001:db8::5", "192.0.2.66",
+                              "198.51.100.1", "2001:db9::5"}) {
+    for (int i = 0; i < 4; ++i) fail_from(address);
+  }
+  PeerInfo probe{"", 50001, "127.0.0.1", 22};
+  for (const char* exempt : {"192.0.2.7", "::ffff:192.0.2.8", "2001:db8::5"}) {
+    probe.address = exempt;
+    EXPECT_TRUE(admission.admit(probe, 101)) << exempt;
+  }
+  for (const char* penalised : {"192.0.2.66", "198.51.100.1", "2001:db9::5"}) {
+    probe.address = penalised;
+    EXPECT_FALSE(admission.admit(probe, 101)) << penalised;
+  }
+  EXPECT_EQ(admission.pending(), 0);
 }
 
 }  // namespace

@@ -93,9 +93,10 @@ class Site:
                key or self.key, f"{self.user}@127.0.0.1"]
         return run(cmd, timeout=timeout)
 
-    def ssh_fail(self, server):
-        """A login with a key the server does not know: an authentication failure."""
-        cmd = ["ssh", *CLIENT_OPTS, "-p", str(server.port), "-i", self.wrong_key,
+    def ssh_fail(self, server, source="127.0.0.1"):
+        """A login with a key the server does not know, from `source` (a loopback address): an
+        authentication failure."""
+        cmd = ["ssh", *CLIENT_OPTS, "-b", source, "-p", str(server.port), "-i", self.wrong_key,
                f"{self.user}@127.0.0.1", "true"]
         return run(cmd, timeout=60)
 

@@ -2,7 +2,8 @@
 """PerSourcePenalties (issue 8, OpenSSH 9.8 sshd_config(5)): each way a connection can end
 (authfail, noauth, grace-exceeded, crash) penalises its source; penalties accrue, activate past
 `min`, are capped at `max`, expire; the refusal is logged with its reason and time left;
-overflow:deny-all; off unless configured; a crashed child does not stop the listener."""
+overflow:deny-all; PerSourcePenaltyExemptList; off unless configured; a crashed child does not
+stop the listener."""
 
 import os
 import re
@@ -152,6 +153,23 @@ class Penalties(unittest.TestCase):
         self.assertTrue(self.refused("127.0.0.2"))
         self.assertTrue(daemonlib.log_lines(
             self.server, r"refusing connection from 127\.0\.0\.2 port \d+: penalty table full"))
+
+    def test_exempt_list(self):
+        # 127.0.0.1 is exempt by CIDR and 127.0.0.3 by wildcard; 127.0.0.2 is excluded with "!".
+        self.start("PerSourcePenalties authfail:20s noauth:0 min:1s\n"
+                   "PerSourcePenaltyExemptList 127.0.0.1/32,!127.0.0.2,127.0.0.*\n")
+        for source in ("127.0.0.1", "127.0.0.3", "127.0.0.1"):
+            self.assertNotEqual(SITE.ssh_fail(self.server, source).returncode, 0)
+        # Every child reaped (and judged) before the probes.
+        self.assertTrue(daemonlib.wait_for(lambda: not daemonlib.children(self.server), 10))
+        self.assertTrue(self.served("127.0.0.1"))
+        self.assertTrue(self.served("127.0.0.3"))
+        self.assertFalse(daemonlib.log_lines(self.server, r"penalis"))
+        self.assertNotEqual(SITE.ssh_fail(self.server, "127.0.0.2").returncode, 0)
+        self.assertTrue(daemonlib.wait_for(lambda: self.refused("127.0.0.2"), 5, step=0.1),
+                        self.server.read_log())
+        self.assertTrue(daemonlib.log_lines(self.server, r"penalising 127\.0\.0\.2/32"))
+        self.assertTrue(self.served("127.0.0.1"))
 
     def test_off_unless_configured(self):
         self.start("")
