@@ -4,8 +4,8 @@
 // from output() / consume() in pieces of any size. Requests are handled as they arrive and
 // answered in order; WRITE data goes from the caller's buffer straight to pwrite(2), piece by piece
 // as a large WRITE arrives over several feed() calls, and READ data from pread(2) straight into
-// the output buffer. A caller with a bounded window stops feeding
-// while output_backed_up() and resumes after draining.
+// the output buffer. A caller with a bounded window stops feeding while output_backed_up() and
+// resumes after draining.
 //
 // Dispatch is table-driven (OpenSSH sftp-server.c handlers[] style): each request type and each
 // extension has a name (for the policy's allow/deny lists) and a does-write flag (read-only
