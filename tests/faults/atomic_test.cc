@@ -161,7 +161,9 @@ TEST_F(AtomicFaults, ClientsCannotCreateTemporaryNames) {
                                  ".a.wharf-00000000000000A1", ".a.wharf-00000000000000a1.txt"}) {
     auto f = plain->get()->open(name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     EXPECT_TRUE(f.ok()) << name;
-    if (f.ok()) EXPECT_TRUE(f->close().ok());
+    if (f.ok()) {
+      EXPECT_TRUE(f->close().ok());
+    }
   }
   // A temporary the host left there can still be read.
   spit(dir_ / reserved, "T");
