@@ -182,14 +182,17 @@ void Server::handle_init(wire::Reader& r) {
   finish(start);
 }
 
-void Server::dispatch(uint8_t type, uint32_t id, wire::Reader& r) {
+const Server::Request* Server::request_for(uint8_t type) {
   for (const auto& req : kRequests) {
-    if (req.type == type) {
-      run(req.name, req.does_write, req.handler, id, r);
-      return;
-    }
+    if (req.type == type) return &req;
   }
-  send_status(id, SSH_FX_OP_UNSUPPORTED);
+  return nullptr;
+}
+
+void Server::dispatch(uint8_t type, uint32_t id, wire::Reader& r) {
+  const Request* req = request_for(type);
+  if (req == nullptr) return send_status(id, SSH_FX_OP_UNSUPPORTED);
+  run(req->name, req->does_write, req->handler, id, r);
 }
 
 void Server::do_extended(uint32_t id, wire::Reader& r) {

@@ -79,6 +79,7 @@ class Server {
   void run(const char* name, bool does_write, Handler handler, uint32_t id, wire::Reader& r);
   size_t process(wire::ByteView data);
   bool permitted(const char* name, bool does_write) const;
+  static const Request* request_for(uint8_t type);  // nullptr for an unknown type
 
   // A WRITE written as its data arrives (write_stream.cc).
   struct WriteStream {
