@@ -64,6 +64,19 @@ class Session : public ::testing::Test {
     auto f = Frame(body);
     server_->feed(f);
   }
+  // Feeds `data` in pieces of chunk() bytes each (the last may be shorter), as a transport would.
+  void FeedInPieces(wire::ByteView data, const std::function<size_t()>& chunk) {
+    for (size_t pos = 0; pos < data.size();) {
+      size_t n = std::min(chunk(), data.size() - pos);
+      server_->feed(data.subspan(pos, n));
+      pos += n;
+    }
+  }
+  std::string Contents(const std::string& name) {
+    std::stringstream s;
+    s << std::ifstream(dir_ / name).rdbuf();
+    return s.str();
+  }
   // Parses every complete reply in the server's output.
   // Drains as a transport would: take the output, then let held-back requests run.
   std::vector<Reply> Replies() {
@@ -278,11 +291,7 @@ TEST_F(Session, RandomChunkingGivesSameReplies) {
     stream.insert(stream.end(), f.begin(), f.end());
   }
   std::mt19937 rng(42);
-  for (size_t pos = 0; pos < stream.size();) {
-    size_t n = std::min<size_t>(1 + rng() % 97, stream.size() - pos);
-    server_->feed(wire::ByteView(stream).subspan(pos, n));
-    pos += n;
-  }
+  FeedInPieces(stream, [&rng] { return 1 + rng() % 97; });
   auto reps = Replies();
   ASSERT_EQ(reps.size(), 50u);
   for (uint32_t i = 0; i < 50; ++i) {
@@ -333,19 +342,8 @@ class Streaming : public Session {
     add(Req(SSH_FXP_WRITE, 8).string(plain).u64(0).u32(50000).raw(part(0, 60000)).take());
     add(Req(SSH_FXP_WRITE, 9).string(plain).u64(261000).string(part(261000, 39000)).take());
     add(Req(SSH_FXP_MKDIR, 10).string(tag + "dir").u32(0).take());
-    for (size_t pos = 0; pos < stream.size();) {
-      size_t n = std::min(chunk(), stream.size() - pos);
-      server_->feed(wire::ByteView(stream).subspan(pos, n));
-      pos += n;
-    }
-    Upload up;
-    up.replies = Replies();
-    std::stringstream p, a;
-    p << std::ifstream(dir_ / (tag + "p")).rdbuf();
-    a << std::ifstream(dir_ / (tag + "a")).rdbuf();
-    up.plain = p.str();
-    up.appended = a.str();
-    return up;
+    FeedInPieces(stream, chunk);
+    return {Replies(), Contents(tag + "p"), Contents(tag + "a")};
   }
 };
 
@@ -395,9 +393,7 @@ TEST_F(Streaming, DataReachesTheFileAsItArrives) {
   EXPECT_EQ(stdfs::file_size(dir_ / "f"), 70000u);
   server_->feed(wire::ByteView(msg).subspan(header + 70000));
   EXPECT_EQ(One().status(), SSH_FX_OK);
-  std::stringstream got;
-  got << std::ifstream(dir_ / "f").rdbuf();
-  EXPECT_TRUE(got.str() == d);
+  EXPECT_TRUE(Contents("f") == d);
 }
 
 TEST_F(Streaming, DeniedWriteWritesNothing) {
@@ -407,9 +403,7 @@ TEST_F(Streaming, DeniedWriteWritesNothing) {
   Init();
   std::string h = OpenHandle("f", SSH_FXF_WRITE | SSH_FXF_CREAT);
   Bytes msg = Frame(Req(SSH_FXP_WRITE, 1).string(h).u64(0).string(Pattern(100000)).take());
-  for (size_t i = 0; i < msg.size(); i += 32768) {
-    server_->feed(wire::ByteView(msg).subspan(i, std::min<size_t>(32768, msg.size() - i)));
-  }
+  FeedInPieces(msg, [] { return size_t{32768}; });
   EXPECT_EQ(One().status(), SSH_FX_PERMISSION_DENIED);
   EXPECT_EQ(stdfs::file_size(dir_ / "f"), 0u);
 }
@@ -430,9 +424,7 @@ TEST_F(Streaming, FailurePartWayAnsweredAsOneShot) {
     std::string name = piece == SIZE_MAX ? "whole" : "split";
     std::string h = OpenHandle(name, SSH_FXF_WRITE | SSH_FXF_CREAT);
     Bytes msg = Frame(Req(SSH_FXP_WRITE, 1).string(h).u64(0).string(d).take());
-    for (size_t i = 0; i < msg.size(); i += std::min(piece, msg.size())) {
-      server_->feed(wire::ByteView(msg).subspan(i, std::min(piece, msg.size() - i)));
-    }
+    FeedInPieces(msg, [piece] { return piece; });
     codes.push_back(One().status());
     Send(Req(SSH_FXP_WRITE, 2).string(h).u64(150000).string(std::string_view("late")).take());
     codes.push_back(One().status());
