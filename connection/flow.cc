@@ -76,10 +76,11 @@ void ConnectionService::send_data(const Channel& ch, bool stderr_stream, wire::B
   put32(ch.peer_id);
   if (stderr_stream) put32(kExtendedDataStderr);
   put32(static_cast<uint32_t>(data.size()));
-  std::memcpy(p, data.data(), data.size());  // the one copy of outgoing data
   if (room.size() >= len) {
-    sink_.end_payload(len);
+    // The data is encrypted from the app's output into the packet: it is never copied.
+    sink_.end_payload(header, data);
   } else {
+    std::memcpy(p, data.data(), data.size());
     sink_.send(wire::ByteView(scratch_.data(), len));
   }
 }

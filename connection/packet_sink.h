@@ -24,9 +24,10 @@ class PacketSink {
 
   // Optional in-place writing (transport::packet::PacketEncoder::begin_packet style): room for
   // up to `max_payload` bytes of one payload, or an empty span if not available right now.
-  // The service then writes the payload there and calls end_payload() with its length.
+  // The service then writes the payload's first `head_len` bytes there and calls end_payload();
+  // the rest of the payload is `tail`, which the sink takes from where it lies (no copy first).
   virtual std::span<uint8_t> begin_payload(size_t /*max_payload*/) { return {}; }
-  virtual void end_payload(size_t /*payload_len*/) {}
+  virtual void end_payload(size_t /*head_len*/, wire::ByteView /*tail*/) {}
 };
 
 }  // namespace wharf::connection

@@ -17,6 +17,8 @@ std::span<uint8_t> TransportSink::begin_payload(size_t max_payload) {
   return transport_.begin_send(max_payload);
 }
 
-void TransportSink::end_payload(size_t payload_len) { transport_.end_send(payload_len); }
+void TransportSink::end_payload(size_t head_len, wire::ByteView tail) {
+  transport_.end_send(head_len, tail);
+}
 
 }  // namespace wharf::connection

@@ -8,7 +8,8 @@ namespace wharf::connection {
 
 // Sends through ServerTransport::send(), which copies the payload into its encoder (or holds it
 // during a key exchange), and offers in-place writing through ServerTransport::begin_send(), so
-// channel data is written straight into the outgoing packet and sealed where it lies.
+// a channel message's header is written straight into the outgoing packet and its data is
+// encrypted from the application's output into the packet.
 class TransportSink : public PacketSink {
  public:
   // Channel data is produced only while less than this waits to be written: packets are then
@@ -20,7 +21,7 @@ class TransportSink : public PacketSink {
   void send(wire::ByteView payload) override;
   bool backlogged() const override;
   std::span<uint8_t> begin_payload(size_t max_payload) override;
-  void end_payload(size_t payload_len) override;
+  void end_payload(size_t head_len, wire::ByteView tail) override;
 
  private:
   transport::ServerTransport& transport_;

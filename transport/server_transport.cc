@@ -176,10 +176,10 @@ std::span<uint8_t> ServerTransport::begin_send(size_t max_payload) {
   return encoder_.begin_packet(max_payload);
 }
 
-void ServerTransport::end_send(size_t payload_len) {
+void ServerTransport::end_send(size_t head_len, wire::ByteView tail) {
   // An empty payload is no message (the peer would disconnect for it).
-  if (payload_len == 0) throw std::logic_error("end_send of an empty payload");
-  encoder_.end_packet(payload_len);
+  if (head_len + tail.size() == 0) throw std::logic_error("end_send of an empty payload");
+  encoder_.end_packet(head_len, tail);
   rekey_if_due();
 }
 

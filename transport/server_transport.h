@@ -81,11 +81,13 @@ class ServerTransport {
   // Sends one service message; held back (bounded) while a key exchange runs.
   void send(wire::ByteView payload);
   // In-place sending (no copy): room for up to `max_payload` bytes of one service message inside
-  // the outgoing packet, sealed where it lies by end_send(payload_len >= 1). Returns an empty
-  // span when the message cannot go out now (closed, or a key exchange holds output back): the
-  // caller then uses send(). Nothing else may be sent between the two calls.
+  // the outgoing packet, sealed where it lies by end_send(). The message is the `head_len` bytes
+  // written into the room followed by `tail` (at least one byte in all), which is encrypted from
+  // where it lies. Returns an empty span when the message cannot go out now (closed, or a key
+  // exchange holds output back): the caller then uses send(). Nothing else may be sent between
+  // the two calls.
   std::span<uint8_t> begin_send(size_t max_payload);
-  void end_send(size_t payload_len);
+  void end_send(size_t head_len, wire::ByteView tail = {});
   // Called by the authentication layer right after it queued USERAUTH_SUCCESS.
   void set_authenticated();
 

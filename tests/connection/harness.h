@@ -30,8 +30,9 @@ class FakeSink : public PacketSink {
     room_.assign(max_payload, 0xAA);
     return room_;
   }
-  void end_payload(size_t n) override {
-    room_.resize(n);
+  void end_payload(size_t head_len, ByteView tail) override {
+    room_.resize(head_len);
+    room_.insert(room_.end(), tail.begin(), tail.end());
     sent.push_back(room_);
     ++in_place_packets;
   }

@@ -23,7 +23,7 @@ TEST(TransportSink, StopsChannelDataOnceSendAheadIsQueued) {
     std::span<uint8_t> room = sink.begin_payload(payload.size());
     ASSERT_EQ(room.size(), payload.size());
     std::copy(payload.begin(), payload.end(), room.begin());
-    sink.end_payload(payload.size());
+    sink.end_payload(payload.size(), {});
     sent += payload.size();
     ASSERT_LT(sent, size_t{4} << 20) << "never backlogged";
   }
@@ -42,7 +42,7 @@ TEST(TransportSink, InPlacePayloadIsFramedLikeASentOne) {
   const wire::Bytes payload = {transport::msg::kChannelData, 0, 0, 0, 7, 0, 0, 0, 1, 'x'};
   std::span<uint8_t> room = in_place.begin_payload(payload.size());
   std::copy(payload.begin(), payload.end(), room.begin());
-  in_place.end_payload(payload.size());
+  in_place.end_payload(payload.size(), {});
   copied.send(payload);
   // Unencrypted packets: identical apart from the random padding.
   wire::ByteView pa = a.pending_output(), pb = b.pending_output();

@@ -32,7 +32,8 @@ void AesGcm::make_keystream(uint32_t first_counter, size_t n) {
   aes_->encrypt_n(keystream_.data(), keystream_.data(), blocks);
 }
 
-void AesGcm::crypt_packet(uint8_t* packet, size_t len, bool encrypting, uint8_t* tag) {
+void AesGcm::crypt_packet(uint8_t* packet, size_t len, bool encrypting, uint8_t* tag,
+                          const DetachedPlaintext& part) {
   // A 96-bit IV gives J0 = IV || 1; the data uses counters from 2 on, and E(J0) masks the tag.
   std::array<uint8_t, kBlock> masked_j0{};
   std::copy(iv_.begin(), iv_.end(), masked_j0.begin());
@@ -42,18 +43,16 @@ void AesGcm::crypt_packet(uint8_t* packet, size_t len, bool encrypting, uint8_t*
   ghash_.start(masked_j0.data(), masked_j0.size());
   Botan::secure_scrub_memory(masked_j0.data(), masked_j0.size());
 
-  uint8_t* body = packet + 4;
   uint32_t counter = 2;
-  for (size_t left = len - 4; left > 0;) {
+  for (size_t pos = 4; pos < len;) {
     // Every batch but the last is whole blocks, so GHASH sees one continuous stream.
-    const size_t n = std::min(left, kBatch);
+    const size_t n = std::min(len - pos, kBatch);
     make_keystream(counter, n);
     counter += static_cast<uint32_t>(kBatch / kBlock);
-    if (!encrypting) ghash_.update(body, n);
-    xor_into(body, keystream_.data(), n);
-    if (encrypting) ghash_.update(body, n);
-    body += n;
-    left -= n;
+    if (!encrypting) ghash_.update(packet + pos, n);
+    xor_packet_range(packet, pos, n, keystream_.data(), part);
+    if (encrypting) ghash_.update(packet + pos, n);
+    pos += n;
   }
   ghash_.final(tag, kTagLen);
 
@@ -63,7 +62,12 @@ void AesGcm::crypt_packet(uint8_t* packet, size_t len, bool encrypting, uint8_t*
 }
 
 void AesGcmSealer::seal(uint32_t, uint8_t* packet, size_t len, uint8_t* tag_out) {
-  crypt_packet(packet, len, true, tag_out);
+  crypt_packet(packet, len, true, tag_out, {});
+}
+
+void AesGcmSealer::seal_detached(uint32_t, uint8_t* packet, size_t len, uint8_t* tag_out,
+                                 const DetachedPlaintext& part) {
+  crypt_packet(packet, len, true, tag_out, part);
 }
 
 uint32_t AesGcmOpener::read_length(uint32_t, const uint8_t* first_block) {
@@ -74,7 +78,7 @@ void AesGcmOpener::open(uint32_t, uint8_t* packet, size_t len, const uint8_t* ta
   // The body is decrypted in place before the tag is checked; on a mismatch the caller gets an
   // exception, drops the packet and ends the connection, so no unverified plaintext is used.
   uint8_t expected[kTagLen];
-  crypt_packet(packet, len, false, expected);
+  crypt_packet(packet, len, false, expected, {});
   if (!Botan::constant_time_compare(expected, tag, kTagLen)) {
     throw ProtocolError(DisconnectReason::kMacError, "aes-gcm: bad tag");
   }

@@ -31,9 +31,11 @@ class AesGcm {
 
  protected:
   explicit AesGcm(const KeyMaterial& keys);
-  // Encrypts or decrypts the body of `packet` (len bytes from the length field) in place, writes
-  // the tag computed over the ciphertext to `tag`, and advances the invocation counter.
-  void crypt_packet(uint8_t* packet, size_t len, bool encrypting, uint8_t* tag);
+  // Encrypts or decrypts the body of `packet` (len bytes from the length field) in place, the
+  // bytes `part` covers read from there (encrypting only), writes the tag computed over the
+  // ciphertext to `tag`, and advances the invocation counter.
+  void crypt_packet(uint8_t* packet, size_t len, bool encrypting, uint8_t* tag,
+                    const DetachedPlaintext& part);
 
  private:
   static constexpr size_t kBlock = 16;
@@ -55,6 +57,8 @@ class AesGcmSealer final : public PacketSealer, private AesGcm {
   size_t tag_size() const override { return kTagLen; }
   bool padding_excludes_length() const override { return true; }
   void seal(uint32_t seq, uint8_t* packet, size_t len, uint8_t* tag_out) override;
+  void seal_detached(uint32_t seq, uint8_t* packet, size_t len, uint8_t* tag_out,
+                     const DetachedPlaintext& part) override;
 };
 
 class AesGcmOpener final : public PacketOpener, private AesGcm {

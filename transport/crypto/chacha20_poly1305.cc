@@ -44,13 +44,12 @@ void ChaChaPoly1305::start(uint32_t seq) {
   Botan::secure_scrub_memory(block0, sizeof(block0));
 }
 
-void ChaChaPoly1305::crypt_body(uint8_t* body, size_t n) {
-  while (n > 0) {
-    const size_t m = std::min(n, keystream_.size());
+void ChaChaPoly1305::crypt_body(uint8_t* packet, size_t len, const DetachedPlaintext& part) {
+  for (size_t pos = 4; pos < len;) {
+    const size_t m = std::min(len - pos, keystream_.size());
     main_->write_keystream(keystream_.data(), m);
-    xor_into(body, keystream_.data(), m);
-    body += m;
-    n -= m;
+    xor_packet_range(packet, pos, m, keystream_.data(), part);
+    pos += m;
   }
 }
 
@@ -60,10 +59,15 @@ void ChaChaPoly1305::compute_tag(const uint8_t* packet, size_t len, uint8_t tag[
 }
 
 void ChaChaPolySealer::seal(uint32_t seq, uint8_t* packet, size_t len, uint8_t* tag_out) {
+  seal_detached(seq, packet, len, tag_out, {});
+}
+
+void ChaChaPolySealer::seal_detached(uint32_t seq, uint8_t* packet, size_t len, uint8_t* tag_out,
+                                     const DetachedPlaintext& part) {
   start(seq);
   set_nonce(*header_, seq);
   header_->cipher1(packet, 4);
-  crypt_body(packet + 4, len - 4);
+  crypt_body(packet, len, part);
   compute_tag(packet, len, tag_out);
 }
 
@@ -91,7 +95,7 @@ void ChaChaPolyOpener::open(uint32_t seq, uint8_t* packet, size_t len, const uin
     throw ProtocolError(DisconnectReason::kMacError, "chacha20-poly1305: bad tag");
   }
   xor_into(packet, length_keystream(seq), 4);
-  crypt_body(packet + 4, len - 4);
+  crypt_body(packet, len, {});
 }
 
 }  // namespace wharf::transport::crypto

@@ -27,8 +27,9 @@ class ChaChaPoly1305 {
   // Positions the main cipher at `seq`, keys Poly1305 from K_2 block 0 and leaves the main
   // cipher at block 1.
   void start(uint32_t seq);
-  // En- or decrypts the payload part in place with the main cipher, from where it stands.
-  void crypt_body(uint8_t* body, size_t n);
+  // En- or decrypts packet bytes [4, len) in place with the main cipher, from where it stands;
+  // the bytes `part` covers are read from there.
+  void crypt_body(uint8_t* packet, size_t len, const DetachedPlaintext& part);
   void compute_tag(const uint8_t* packet, size_t len, uint8_t tag[kTagLen]);
 
   std::unique_ptr<Botan::StreamCipher> main_;    // K_2
@@ -44,6 +45,8 @@ class ChaChaPolySealer final : public PacketSealer, private ChaChaPoly1305 {
   size_t tag_size() const override { return kTagLen; }
   bool padding_excludes_length() const override { return true; }
   void seal(uint32_t seq, uint8_t* packet, size_t len, uint8_t* tag_out) override;
+  void seal_detached(uint32_t seq, uint8_t* packet, size_t len, uint8_t* tag_out,
+                     const DetachedPlaintext& part) override;
 };
 
 class ChaChaPolyOpener final : public PacketOpener, private ChaChaPoly1305 {

@@ -2,6 +2,7 @@
 
 #include <botan/loadstor.h>
 
+#include <algorithm>
 #include <cstring>
 
 #if defined(__x86_64__)
@@ -19,8 +20,8 @@ void fill_counter_blocks_generic(uint8_t* out, const uint8_t* iv, uint32_t first
   }
 }
 
-void xor_into_generic(uint8_t* dst, const uint8_t* src, size_t n) {
-  for (size_t i = 0; i < n; ++i) dst[i] ^= src[i];
+void xor_from_generic(uint8_t* dst, const uint8_t* a, const uint8_t* b, size_t n) {
+  for (size_t i = 0; i < n; ++i) dst[i] = a[i] ^ b[i];
 }
 
 #if defined(WHARF_CTR_X86)
@@ -40,24 +41,25 @@ __attribute__((target("ssse3"))) void fill_counter_blocks_ssse3(uint8_t* out, co
   }
 }
 
-__attribute__((target("avx2"))) void xor_into_avx2(uint8_t* dst, const uint8_t* src, size_t n) {
+__attribute__((target("avx2"))) void xor_from_avx2(uint8_t* dst, const uint8_t* a, const uint8_t* b,
+                                                   size_t n) {
   size_t i = 0;
   for (; i + 32 <= n; i += 32) {
-    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(dst + i));
-    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + i));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), _mm256_xor_si256(a, b));
+    const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + i));
+    const __m256i y = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + i));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), _mm256_xor_si256(x, y));
   }
-  xor_into_generic(dst + i, src + i, n - i);
+  xor_from_generic(dst + i, a + i, b + i, n - i);
 }
 
-void xor_into_sse2(uint8_t* dst, const uint8_t* src, size_t n) {
+void xor_from_sse2(uint8_t* dst, const uint8_t* a, const uint8_t* b, size_t n) {
   size_t i = 0;
   for (; i + 16 <= n; i += 16) {
-    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(dst + i));
-    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), _mm_xor_si128(a, b));
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i));
+    const __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), _mm_xor_si128(x, y));
   }
-  xor_into_generic(dst + i, src + i, n - i);
+  xor_from_generic(dst + i, a + i, b + i, n - i);
 }
 
 // __builtin_cpu_init() first: these may run before the constructors that would call it.
@@ -80,12 +82,25 @@ void fill_counter_blocks(uint8_t* out, const uint8_t* iv, uint32_t first, size_t
   fill_counter_blocks_generic(out, iv, first, blocks);
 }
 
-void xor_into(uint8_t* dst, const uint8_t* src, size_t n) {
+void xor_from(uint8_t* dst, const uint8_t* a, const uint8_t* b, size_t n) {
 #if defined(WHARF_CTR_X86)
-  if (has_avx2()) return xor_into_avx2(dst, src, n);
-  return xor_into_sse2(dst, src, n);
+  if (has_avx2()) return xor_from_avx2(dst, a, b, n);
+  return xor_from_sse2(dst, a, b, n);
 #endif
-  xor_into_generic(dst, src, n);
+  xor_from_generic(dst, a, b, n);
+}
+
+void xor_packet_range(uint8_t* packet, size_t pos, size_t n, const uint8_t* keystream,
+                      const DetachedPlaintext& part) {
+  // [pos, from) and [to, pos + n) are in the packet; [from, to) is read from `part`.
+  const size_t end = pos + n;
+  const size_t from = std::clamp(part.at, pos, end);
+  const size_t to = std::clamp(part.at + part.size, from, end);
+  xor_from(packet + pos, packet + pos, keystream, from - pos);
+  if (to > from) {
+    xor_from(packet + from, part.data + (from - part.at), keystream + (from - pos), to - from);
+  }
+  xor_from(packet + to, packet + to, keystream + (to - pos), end - to);
 }
 
 }  // namespace wharf::transport::crypto

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace wharf::transport::crypto {
 
@@ -18,6 +19,15 @@ struct KeyMaterial {
   Botan::secure_vector<uint8_t> iv;
   Botan::secure_vector<uint8_t> enc_key;
   Botan::secure_vector<uint8_t> mac_key;
+};
+
+// Packet bytes [at, at + size) whose plaintext is not in the packet buffer yet but at `data`
+// (the data of a channel message, still in the application's output): a sealer reads it from
+// there and writes it, encrypted, into the packet, so outgoing data is not copied first.
+struct DetachedPlaintext {
+  size_t at = 0;
+  const uint8_t* data = nullptr;
+  size_t size = 0;
 };
 
 // Properties both directions share.
@@ -39,6 +49,14 @@ class PacketSealer : public PacketProtection {
   // Encrypts `packet` (len bytes, starting at the length field, fully padded) in place and
   // writes tag_size() bytes to `tag_out`.
   virtual void seal(uint32_t seq, uint8_t* packet, size_t len, uint8_t* tag_out) = 0;
+  // seal() of a packet whose bytes [part.at, part.at + part.size) are at part.data (the caller
+  // guarantees 5 <= part.at and part.at + part.size <= len). This default copies them in and
+  // seals in place; the stream ciphers encrypt them from where they are.
+  virtual void seal_detached(uint32_t seq, uint8_t* packet, size_t len, uint8_t* tag_out,
+                             const DetachedPlaintext& part) {
+    if (part.size != 0) std::memcpy(packet + part.at, part.data, part.size);
+    seal(seq, packet, len, tag_out);
+  }
 };
 
 // Opens incoming packets.

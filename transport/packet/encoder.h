@@ -5,6 +5,7 @@
 //   auto room = encoder.begin_packet(max_len);     // or: write the payload in place...
 //   size_t n = fill(room);
 //   encoder.end_packet(n);                         // ...and seal it where it lies
+//   encoder.end_packet(header_len, data);          // ...or with its data read from elsewhere
 //   send(encoder.pending()); encoder.consume(sent);
 #pragma once
 
@@ -48,6 +49,10 @@ class PacketEncoder {
   std::span<uint8_t> begin_packet(size_t max_payload);
   // Seals the first `payload_len` bytes written into begin_packet()'s room.
   void end_packet(size_t payload_len);
+  // Seals a payload of the first `head_len` bytes written into the room followed by `tail`
+  // (head_len + tail.size() <= the room), which the sealer encrypts from where it lies instead
+  // of it being copied in first (crypto::PacketSealer::seal_detached).
+  void end_packet(size_t head_len, wire::ByteView tail);
 
   // Sealed bytes not yet handed to the socket (the view is valid until the next encode() or
   // begin_packet()), and how to drop those that were sent.

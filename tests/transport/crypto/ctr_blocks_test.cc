@@ -50,5 +50,51 @@ TEST(CounterBlocks, XorMatchesBytewiseForEveryLengthAndAlignment) {
   }
 }
 
+TEST(CounterBlocks, XorFromWritesTheXorOfTwoOtherBuffers) {
+  std::mt19937 rng(6);
+  for (size_t n = 0; n <= 100; ++n) {
+    std::vector<uint8_t> a(n + 3), b(n + 3), dst(n + 3, 0xee);
+    for (auto& x : a) x = static_cast<uint8_t>(rng());
+    for (auto& x : b) x = static_cast<uint8_t>(rng());
+    std::vector<uint8_t> want = dst;
+    for (size_t i = 0; i < n; ++i) want[1 + i] = a[2 + i] ^ b[i];
+    const std::vector<uint8_t> a_before = a, b_before = b;
+    xor_from(dst.data() + 1, a.data() + 2, b.data(), n);
+    EXPECT_EQ(dst, want) << n;
+    EXPECT_EQ(a, a_before);
+    EXPECT_EQ(b, b_before);
+  }
+}
+
+// Each byte of the range is packet ^ keystream, or part ^ keystream where the detached part
+// covers it, for parts before, inside, across and after the range.
+TEST(CounterBlocks, PacketRangeTakesDetachedBytesFromThePart) {
+  std::mt19937 rng(7);
+  const size_t len = 300;
+  std::vector<uint8_t> source(len), keystream(len);
+  for (auto& x : source) x = static_cast<uint8_t>(rng());
+  for (auto& x : keystream) x = static_cast<uint8_t>(rng());
+  const size_t pos = 100, n = 120;
+  for (size_t at : {5, 90, 100, 150, 219, 220, 260}) {
+    for (size_t size : {0, 1, 10, 70, 200}) {
+      if (at + size > len) continue;
+      std::vector<uint8_t> packet = source;
+      std::fill_n(packet.begin() + static_cast<long>(at), size, uint8_t{0});
+      std::vector<uint8_t> want = packet;
+      for (size_t i = pos; i < pos + n; ++i) {
+        const bool detached = i >= at && i < at + size;
+        want[i] = (detached ? source[i] : packet[i]) ^ keystream[i - pos];
+      }
+      xor_packet_range(packet.data(), pos, n, keystream.data(),
+                       DetachedPlaintext{at, source.data() + at, size});
+      EXPECT_EQ(packet, want) << "part at " << at << " size " << size;
+    }
+  }
+  std::vector<uint8_t> packet = source, want = source;
+  for (size_t i = pos; i < pos + n; ++i) want[i] ^= keystream[i - pos];
+  xor_packet_range(packet.data(), pos, n, keystream.data(), DetachedPlaintext{});
+  EXPECT_EQ(packet, want) << "no part";
+}
+
 }  // namespace
 }  // namespace wharf::transport::crypto

@@ -273,6 +273,37 @@ TEST(Protection, WrongSequenceNumberIsAMacError) {
   }
 }
 
+// seal_detached() must give exactly what seal() gives for the same plaintext, whichever bytes
+// are detached: a few, across the 4 KiB keystream batches, up to the padding, or none. The packet
+// buffer's detached bytes hold garbage, so a sealer that reads them instead of part.data fails.
+TEST(SealDetached, EqualsSealingThePlaintextInPlace) {
+  for (const Combo& combo : testing::all_combos()) {
+    const KeyMaterial keys = keys_for(combo, 9);
+    auto in_place = make_sealer(combo.cipher, combo.mac, keys);
+    auto detached = make_sealer(combo.cipher, combo.mac, keys);
+    const size_t bs = in_place->block_size();
+    const bool excl = in_place->padding_excludes_length();
+    struct Case {
+      size_t payload, head, size;
+    };
+    const Case cases[] = {{10, 9, 1},        {9 + 32768, 9, 32768}, {9 + 32768, 9, 32767},
+                          {9000, 100, 8000}, {9000, 4091, 6},       {9000, 0, 9000},
+                          {300, 9, 0},       {70000, 13, 69987}};
+    uint32_t seq = 3;
+    for (const Case& c : cases) {
+      const Bytes plain = plain_packet(c.payload, bs, excl, static_cast<uint8_t>(seq));
+      const DetachedPlaintext part{5 + c.head, plain.data() + 5 + c.head, c.size};
+      Bytes buf = plain;
+      std::fill_n(buf.begin() + static_cast<long>(part.at), c.size, uint8_t{0x5c});
+      buf.resize(plain.size() + detached->tag_size());
+      detached->seal_detached(seq, buf.data(), plain.size(), buf.data() + plain.size(), part);
+      EXPECT_EQ(buf, seal(*in_place, seq, plain))
+          << combo.label() << " payload " << c.payload << " head " << c.head;
+      ++seq;
+    }
+  }
+}
+
 TEST(Algorithms, TablesAndFactoriesValidateNamesAndSizes) {
   const CipherInfo* chacha = find_cipher("chacha20-poly1305@openssh.com");
   ASSERT_NE(chacha, nullptr);
