@@ -9,36 +9,22 @@
 
 namespace wharf::transport::crypto {
 
-class AesCtrHmacSealer final : public PacketSealer {
+class AesCtrHmacSealer final : public AesCtrWithMac<PacketSealer> {
  public:
-  AesCtrHmacSealer(const KeyMaterial& keys, std::string_view mac_name, size_t tag_len)
-      : ctr_(keys), mac_(mac_name, tag_len, keys) {}
-  size_t block_size() const override { return AesCtrStream::kBlock; }
-  size_t tag_size() const override { return mac_.tag_size(); }
+  using AesCtrWithMac::AesCtrWithMac;
   bool padding_excludes_length() const override { return false; }
   void seal(uint32_t seq, uint8_t* packet, size_t len, uint8_t* tag_out) override;
-
- private:
-  AesCtrStream ctr_;
-  SequenceMac mac_;
 };
 
-class AesCtrHmacOpener final : public PacketOpener {
+class AesCtrHmacOpener final : public AesCtrWithMac<PacketOpener> {
  public:
-  AesCtrHmacOpener(const KeyMaterial& keys, std::string_view mac_name, size_t tag_len)
-      : ctr_(keys), mac_(mac_name, tag_len, keys) {}
-  size_t block_size() const override { return AesCtrStream::kBlock; }
-  size_t tag_size() const override { return mac_.tag_size(); }
+  using AesCtrWithMac::AesCtrWithMac;
   bool padding_excludes_length() const override { return false; }
   size_t first_block_size() const override { return 4; }
   // Decrypts the length with a peek at the keystream, leaving the stream where it was.
   uint32_t read_length(uint32_t seq, const uint8_t* first_block) override;
   // The MAC is over the plaintext, so this decrypts first and verifies before returning.
   void open(uint32_t seq, uint8_t* packet, size_t len, const uint8_t* tag) override;
-
- private:
-  AesCtrStream ctr_;
-  SequenceMac mac_;
 };
 
 }  // namespace wharf::transport::crypto

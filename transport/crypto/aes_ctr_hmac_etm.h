@@ -9,34 +9,20 @@
 
 namespace wharf::transport::crypto {
 
-class AesCtrEtmSealer final : public PacketSealer {
+class AesCtrEtmSealer final : public AesCtrWithMac<PacketSealer> {
  public:
-  AesCtrEtmSealer(const KeyMaterial& keys, std::string_view mac_name, size_t tag_len)
-      : ctr_(keys), mac_(mac_name, tag_len, keys) {}
-  size_t block_size() const override { return AesCtrStream::kBlock; }
-  size_t tag_size() const override { return mac_.tag_size(); }
+  using AesCtrWithMac::AesCtrWithMac;
   bool padding_excludes_length() const override { return true; }
   void seal(uint32_t seq, uint8_t* packet, size_t len, uint8_t* tag_out) override;
-
- private:
-  AesCtrStream ctr_;
-  SequenceMac mac_;
 };
 
-class AesCtrEtmOpener final : public PacketOpener {
+class AesCtrEtmOpener final : public AesCtrWithMac<PacketOpener> {
  public:
-  AesCtrEtmOpener(const KeyMaterial& keys, std::string_view mac_name, size_t tag_len)
-      : ctr_(keys), mac_(mac_name, tag_len, keys) {}
-  size_t block_size() const override { return AesCtrStream::kBlock; }
-  size_t tag_size() const override { return mac_.tag_size(); }
+  using AesCtrWithMac::AesCtrWithMac;
   bool padding_excludes_length() const override { return true; }
   size_t first_block_size() const override { return 4; }
   uint32_t read_length(uint32_t seq, const uint8_t* first_block) override;
   void open(uint32_t seq, uint8_t* packet, size_t len, const uint8_t* tag) override;
-
- private:
-  AesCtrStream ctr_;
-  SequenceMac mac_;
 };
 
 }  // namespace wharf::transport::crypto

@@ -46,4 +46,19 @@ class SequenceMac {
   size_t tag_len_;
 };
 
+// What both aes*-ctr constructions hold, for their sealer (Interface = PacketSealer) and their
+// opener (PacketOpener): the keystream and the MAC. They differ in what is encrypted and MACed.
+template <class Interface>
+class AesCtrWithMac : public Interface {
+ public:
+  AesCtrWithMac(const KeyMaterial& keys, std::string_view mac_name, size_t tag_len)
+      : ctr_(keys), mac_(mac_name, tag_len, keys) {}
+  size_t block_size() const override { return AesCtrStream::kBlock; }
+  size_t tag_size() const override { return mac_.tag_size(); }
+
+ protected:
+  AesCtrStream ctr_;
+  SequenceMac mac_;
+};
+
 }  // namespace wharf::transport::crypto
