@@ -6,14 +6,12 @@ read is logged and logins still work."""
 
 import os
 import random
-import shutil
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/lib"))
 sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/login"))
 import login  # noqa: E402
-import wharfd  # noqa: E402
 import wharftest  # noqa: E402
 
 M = {}
@@ -21,10 +19,8 @@ GREETING = "Authorised use only.\nWharf test banner " + "%06d" % random.randint(
 
 
 def setUpModule():
-    state = wharfd.make_state_dir()
-    login.make_host_keys(state)
-    area = login.Area()
-    M.update(state=state, area=area)
+    area = login.open_site(M)
+    state = M["state"]
     M["key"] = area.key("ed25519")
     uid = random.randint(65500, 65530)
     M["user"], M["quiet"] = login.unique_name("bnr"), login.unique_name("bnq")
@@ -42,10 +38,7 @@ def setUpModule():
 
 
 def tearDownModule():
-    if "server" in M:
-        M["server"].stop()
-    M["area"].cleanup()
-    shutil.rmtree(M["state"], ignore_errors=True)
+    login.close_site(M)
 
 
 def paramiko_banner(user, password=None):

@@ -4,8 +4,6 @@ USERAUTH_SUCCESS (message 52) before authentication is cut off; paramiko publick
 SFTP get/put; PuTTY plink and psftp with keys converted by puttygen and -hostkey."""
 
 import os
-import random
-import shutil
 import sys
 import time
 import unittest
@@ -13,33 +11,21 @@ import unittest
 sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/lib"))
 sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/login"))
 import login  # noqa: E402
-import wharfd  # noqa: E402
 import wharftest  # noqa: E402
 
 M = {}
 
 
 def setUpModule():
-    state = wharfd.make_state_dir()
-    login.make_host_keys(state)
-    area = login.Area()
-    M.update(state=state, area=area)
+    area = login.open_site(M)
     M["keys"] = {"ed25519": area.key("ed25519"), "ecdsa": area.key("ecdsa", 384),
                  "rsa": area.key("rsa", 2048)}
-    M["uid"] = uid = random.randint(65000, 65499)
-    M["user"] = login.unique_name("clt")
-    M["root"] = area.user_root(M["user"], uid, uid)
-    login.authorize(M["root"], [login.public_line(k) for k in M["keys"].values()], uid, uid)
-    users = login.write_users_file(os.path.join(area.base, "users"),
-                                   [(M["user"], "", uid, uid, M["root"])])
-    M["server"] = login.start(state, f"VirtualUsersFile {users}\nLogLevel VERBOSE\n")
+    config = login.one_user(M, "clt", (65000, 65499), M["keys"].values())
+    M["server"] = login.start(M["state"], config)
 
 
 def tearDownModule():
-    if "server" in M:
-        M["server"].stop()
-    M["area"].cleanup()
-    shutil.rmtree(M["state"], ignore_errors=True)
+    login.close_site(M)
     login.summary("paramiko: open_session and forged message 52 before auth (after KEX and "
                   "after a failed auth), publickey login + SFTP get/put x3 key types; PuTTY "
                   "psftp upload/download and plink exec refusal with puttygen keys and -hostkey")

@@ -5,42 +5,27 @@ negation, CIDR), expiry-time, restrict, no-pty, command= (internal-sftp, scp, an
 environment=, principals=, cert-authority, malformed lines, and StrictModes."""
 
 import os
-import random
-import shutil
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/lib"))
 sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/login"))
 import login  # noqa: E402
-import wharfd  # noqa: E402
 import wharftest  # noqa: E402
 
 M = {}
 
 
 def setUpModule():
-    state = wharfd.make_state_dir()
-    login.make_host_keys(state)
-    area = login.Area()
-    M.update(state=state, area=area)
-    M["key"] = area.key("ed25519")
-    M["uid"] = uid = random.randint(63000, 63999)
-    M["user"] = login.unique_name("olt")
-    M["root"] = area.user_root(M["user"], uid, uid)
+    M["key"] = login.open_site(M).key("ed25519")
+    M["config"] = login.one_user(M, "olt", (63000, 63999))
     os.mkdir(os.path.join(M["root"], "incoming"))
-    os.chown(os.path.join(M["root"], "incoming"), uid, uid)
-    users = login.write_users_file(os.path.join(area.base, "users"),
-                                   [(M["user"], "", uid, uid, M["root"])])
-    M["config"] = f"VirtualUsersFile {users}\nLogLevel VERBOSE\n"
-    M["server"] = login.start(state, M["config"])
+    os.chown(os.path.join(M["root"], "incoming"), M["uid"], M["uid"])
+    M["server"] = login.start(M["state"], M["config"])
 
 
 def tearDownModule():
-    if "server" in M:
-        M["server"].stop()
-    M["area"].cleanup()
-    shutil.rmtree(M["state"], ignore_errors=True)
+    login.close_site(M)
     login.summary("authorized_keys options: from= x6, expiry-time x2, restrict, no-pty, "
                   "command=internal-sftp (sftp, shell, exec, -R), command=scp -t, command=/bin/sh,"
                   " environment=, principals=, cert-authority, malformed lines, StrictModes x4")

@@ -6,14 +6,12 @@ uid, and a planted symlink to /etc resolves inside the root."""
 
 import os
 import random
-import shutil
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/lib"))
 sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/login"))
 import login  # noqa: E402
-import wharfd  # noqa: E402
 import wharftest  # noqa: E402
 
 # (case name, ssh-keygen type, bits, client PubkeyAcceptedAlgorithms or None)
@@ -33,10 +31,9 @@ WHICH = [a for a in sys.argv[1:] if a in ("virtual", "system")] or ["virtual", "
 
 
 def setUpModule():
-    state = wharfd.make_state_dir()
-    login.make_host_keys(state)
-    area = login.Area()
-    M.update(state=state, area=area, keys={})
+    area = login.open_site(M)
+    state = M["state"]
+    M["keys"] = {}
     for case, kind, bits, _ in KEY_CASES:
         M["keys"][case] = area.key(kind, bits)
     vuid = random.randint(61000, 61999)
@@ -55,12 +52,9 @@ def setUpModule():
 
 
 def tearDownModule():
-    if "server" in M:
-        M["server"].stop()
+    login.close_site(M)
     if "sysuser" in M:
         M["sysuser"].remove()
-    M["area"].cleanup()
-    shutil.rmtree(M["state"], ignore_errors=True)
     login.summary(f"{len(KEY_CASES)} key types x {WHICH} users: ssh/sftp login, "
                   "pwd /, ls .. = root, put owned by the user's uid, symlink to /etc confined")
 

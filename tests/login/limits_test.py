@@ -4,8 +4,6 @@ keys, and LoginGraceTime against clients that stall in each phase (before identi
 after identification, mid key exchange after KEXINIT, during authentication)."""
 
 import os
-import random
-import shutil
 import socket
 import struct
 import sys
@@ -15,7 +13,6 @@ import unittest
 sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/lib"))
 sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/login"))
 import login  # noqa: E402
-import wharfd  # noqa: E402
 import wharftest  # noqa: E402
 
 GRACE = 3       # LoginGraceTime for the stall tests (seconds)
@@ -24,24 +21,14 @@ M = {}
 
 
 def setUpModule():
-    state = wharfd.make_state_dir()
-    login.make_host_keys(state)
-    area = login.Area()
-    M.update(state=state, area=area)
+    area = login.open_site(M)
     M["good"] = area.key("ed25519")
     M["wrong"] = [area.key("ed25519") for _ in range(8)]
-    uid = random.randint(64000, 64999)
-    M["user"] = login.unique_name("llt")
-    root = area.user_root(M["user"], uid, uid)
-    login.authorize(root, [login.public_line(M["good"])], uid, uid)
-    users = login.write_users_file(os.path.join(area.base, "users"),
-                                   [(M["user"], "", uid, uid, root)])
-    M["config"] = f"VirtualUsersFile {users}\nLogLevel VERBOSE\n"
+    M["config"] = login.one_user(M, "llt", (64000, 64999), [M["good"]])
 
 
 def tearDownModule():
-    M["area"].cleanup()
-    shutil.rmtree(M["state"], ignore_errors=True)
+    login.close_site(M)
     login.summary("MaxAuthTries 3 and default 6 with ssh -i x N wrong keys (repeated), the good "
                   f"key after N-1 wrong ones; LoginGraceTime {GRACE}s stalls before/after "
                   "identification, after KEXINIT, after KEX, after a failed auth; no cut after "

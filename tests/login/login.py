@@ -6,6 +6,7 @@ Import after putting <runfiles>/wharf/tests/lib and <runfiles>/wharf/tests/login
 
 import os
 import pwd
+import random
 import re
 import shutil
 import subprocess
@@ -110,6 +111,37 @@ class Area:
         chown_tree(root, uid, gid)
         os.chmod(root, mode)
         return root
+
+
+def open_site(m):
+    """What every login module starts from, kept in its dict `m`: a state directory with pre-made
+    host keys ("state") and an Area ("area")."""
+    m["state"] = wharfd.make_state_dir()
+    make_host_keys(m["state"])
+    m["area"] = Area()
+    return m["area"]
+
+
+def one_user(m, prefix, uids, keys=(), password=""):
+    """A virtual user named `prefix`..., with a uid drawn from range `uids`, its own root and
+    `keys` authorized, as the only entry of a VirtualUsersFile. Keeps "user", "uid" and "root" in
+    `m` and returns the wharfd config line that serves it (with LogLevel VERBOSE)."""
+    uid = m["uid"] = random.randint(uids[0], uids[1])
+    name = m["user"] = unique_name(prefix)
+    root = m["root"] = m["area"].user_root(name, uid, uid)
+    if keys:
+        authorize(root, [public_line(k) for k in keys], uid, uid)
+    hsh = password_hash(password) if password else ""
+    users = write_users_file(os.path.join(m["area"].base, "users"), [(name, hsh, uid, uid, root)])
+    return f"VirtualUsersFile {users}\nLogLevel VERBOSE\n"
+
+
+def close_site(m):
+    """Stops the module's server, if it started, and removes what open_site() made."""
+    if "server" in m:
+        m["server"].stop()
+    m["area"].cleanup()
+    shutil.rmtree(m["state"], ignore_errors=True)
 
 
 def chown_tree(path, uid, gid):

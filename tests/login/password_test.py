@@ -5,7 +5,6 @@ then key-only sftp works with PasswordAuthentication off. Passwords reach the re
 client through SSH_ASKPASS (SSH_ASKPASS_REQUIRE=force), so no sshpass is needed."""
 
 import os
-import random
 import shutil
 import stat
 import sys
@@ -15,7 +14,6 @@ import unittest
 sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/lib"))
 sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/login"))
 import login  # noqa: E402
-import wharfd  # noqa: E402
 import wharftest  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
@@ -23,18 +21,10 @@ M = {}
 
 
 def setUpModule():
-    state = wharfd.make_state_dir()
-    login.make_host_keys(state)
-    area = login.Area()
-    M.update(state=state, area=area)
-    M["uid"] = uid = random.randint(60000, 60999)
-    M["user"] = login.unique_name("plt")
-    M["root"] = area.user_root(M["user"], uid, uid)
-    users = login.write_users_file(os.path.join(area.base, "users"),
-                                   [(M["user"], login.password_hash(PASSWORD), uid, uid,
-                                     M["root"])])
-    M["config"] = f"VirtualUsersFile {users}\nLogLevel VERBOSE\nPasswordAuthentication yes\n"
-    M["server"] = login.start(state, M["config"])
+    login.open_site(M)
+    M["config"] = (login.one_user(M, "plt", (60000, 60999), password=PASSWORD)
+                   + "PasswordAuthentication yes\n")
+    M["server"] = login.start(M["state"], M["config"])
     # A short HOME: ssh-copy-id puts a ControlMaster socket under ~/.ssh (108-byte limit).
     home = M["home"] = tempfile.mkdtemp(prefix="wlt-home-", dir="/tmp")
     os.makedirs(os.path.join(home, ".ssh"), mode=0o700, exist_ok=True)
@@ -48,10 +38,7 @@ def setUpModule():
 
 
 def tearDownModule():
-    if "server" in M:
-        M["server"].stop()
-    M["area"].cleanup()
-    shutil.rmtree(M["state"], ignore_errors=True)
+    login.close_site(M)
     shutil.rmtree(M.get("home", "/nonexistent"), ignore_errors=True)
     login.summary("Argon2id password: paramiko right/wrong/empty, real sftp via SSH_ASKPASS; "
                   "ssh-copy-id -s installs the key in the user's root; key-only sftp with "

@@ -4,47 +4,32 @@ the same message sequence; RSA keys under 2048 bits and algorithms outside
 PubkeyAcceptedAlgorithms are refused while an accepted key still works on the same server."""
 
 import os
-import random
 import re
-import shutil
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/lib"))
 sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/login"))
 import login  # noqa: E402
-import wharfd  # noqa: E402
 import wharftest  # noqa: E402
 
 M = {}
 
 
 def setUpModule():
-    state = wharfd.make_state_dir()
-    login.make_host_keys(state)
-    area = login.Area()
-    M.update(state=state, area=area)
+    area = login.open_site(M)
     M["good"] = area.key("ed25519")
     M["wrong"] = area.key("ed25519")
     M["ecdsa"] = area.key("ecdsa", 256)
     M["rsa"] = area.key("rsa", 2048)
     M["rsa1024"] = area.key("rsa", 1024)
-    uid = random.randint(62000, 62999)
-    M["user"] = login.unique_name("rlt")
-    root = area.user_root(M["user"], uid, uid)
-    login.authorize(root, [login.public_line(M[k]) for k in ("good", "ecdsa", "rsa", "rsa1024")],
-                    uid, uid)
-    users = login.write_users_file(os.path.join(area.base, "users"),
-                                   [(M["user"], "", uid, uid, root)])
-    M["config"] = f"VirtualUsersFile {users}\nLogLevel VERBOSE\n"
-    M["server"] = login.start(state, M["config"])
+    keys = [M[k] for k in ("good", "ecdsa", "rsa", "rsa1024")]
+    M["config"] = login.one_user(M, "rlt", (62000, 62999), keys)
+    M["server"] = login.start(M["state"], M["config"])
 
 
 def tearDownModule():
-    if "server" in M:
-        M["server"].stop()
-    M["area"].cleanup()
-    shutil.rmtree(M["state"], ignore_errors=True)
+    login.close_site(M)
     login.summary("wrong key vs unknown user (ssh -vvv message sequence and paramiko), RSA 1024 "
                   "refused, PubkeyAcceptedAlgorithms without ecdsa / without rsa-sha2-256")
 

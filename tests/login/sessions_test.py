@@ -4,40 +4,24 @@ service allows sftp and scp only" on stderr and a non-zero exit status; env is i
 channel types and forwarding requests are refused; sftp keeps working on the same server."""
 
 import os
-import random
-import shutil
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/lib"))
 sys.path.insert(0, os.path.join(os.environ.get("TEST_SRCDIR", ""), "wharf/tests/login"))
 import login  # noqa: E402
-import wharfd  # noqa: E402
 import wharftest  # noqa: E402
 
 M = {}
 
 
 def setUpModule():
-    state = wharfd.make_state_dir()
-    login.make_host_keys(state)
-    area = login.Area()
-    M.update(state=state, area=area)
-    M["key"] = area.key("ed25519")
-    uid = random.randint(65500, 65530)
-    M["user"] = login.unique_name("slt")
-    M["root"] = area.user_root(M["user"], uid, uid)
-    login.authorize(M["root"], [login.public_line(M["key"])], uid, uid)
-    users = login.write_users_file(os.path.join(area.base, "users"),
-                                   [(M["user"], "", uid, uid, M["root"])])
-    M["server"] = login.start(state, f"VirtualUsersFile {users}\nLogLevel VERBOSE\n")
+    M["key"] = login.open_site(M).key("ed25519")
+    M["server"] = login.start(M["state"], login.one_user(M, "slt", (65500, 65530), [M["key"]]))
 
 
 def tearDownModule():
-    if "server" in M:
-        M["server"].stop()
-    M["area"].cleanup()
-    shutil.rmtree(M["state"], ignore_errors=True)
+    login.close_site(M)
     login.summary("ssh shell, ssh ls, ssh -tt (pty) refused with the message and exit status; "
                   "SetEnv ignored; paramiko exec/shell exit status, direct-tcpip and tcpip-forward "
                   "refused; sftp subsystem still works")
