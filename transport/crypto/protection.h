@@ -3,7 +3,8 @@
 //
 // A packet travels as [uint32 packet_length][byte padding_length][payload][padding], followed by
 // a tag (MAC or AEAD tag) that is passed separately. Sealers and openers work IN PLACE on that
-// buffer and allocate nothing per packet.
+// buffer (a sealer may read part of the plaintext from elsewhere: seal_detached) and allocate
+// nothing per packet.
 #pragma once
 
 #include <botan/secmem.h>
