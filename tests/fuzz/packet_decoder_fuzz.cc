@@ -7,9 +7,12 @@
 //   16-bit lengths; the encoder seals them with the same keys, one byte may be flipped, and the
 //   stream is fed in chunks. Unflipped, every payload must come back exactly; flipped under a
 //   MAC or AEAD, the decoder must refuse (ProtocolError) before any altered payload comes out.
+//   With bit 5 set, each payload is sealed as channel data is: its first 1 + p[0] % size bytes
+//   written into the packet and the rest passed as a detached tail (PacketSealer::seal_detached).
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -89,7 +92,17 @@ void raw_mode(const Suite& s, bool zlib, fuzz::Input& in) {
   }
 }
 
-void sealed_mode(const Suite& s, bool zlib, fuzz::Input& in) {
+// Encodes `p` with its first 1 + p[0] % size bytes in the room (the rest of which is junk) and
+// the remainder as the detached tail.
+void encode_detached(transport::packet::PacketEncoder& e, wire::ByteView p) {
+  const size_t head = 1 + p[0] % p.size();
+  std::span<uint8_t> room = e.begin_packet(p.size());
+  std::fill(room.begin(), room.end(), uint8_t{0xa5});
+  std::copy_n(p.begin(), head, room.begin());
+  e.end_packet(head, p.subspan(head));
+}
+
+void sealed_mode(const Suite& s, bool zlib, bool detached, fuzz::Input& in) {
   const size_t chunk = 1 + in.u16() % 4096;
   const size_t flip_at = in.u16();
   const uint8_t flip_mask = in.byte();
@@ -100,7 +113,11 @@ void sealed_mode(const Suite& s, bool zlib, fuzz::Input& in) {
   while (!in.empty()) {
     auto p = in.chunk();
     if (p.empty()) continue;  // SSH payloads carry at least a message number
-    e.encode(p);
+    if (detached) {
+      encode_detached(e, p);
+    } else {
+      e.encode(p);
+    }
     sent.emplace_back(p.begin(), p.end());
   }
   wire::Bytes stream(e.pending().begin(), e.pending().end());
@@ -137,7 +154,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Suite& s = kSuites[(mode & 7) % kSuiteCount];
   const bool zlib = (mode & 8) != 0;
   if (mode & 16) {
-    sealed_mode(s, zlib, in);
+    sealed_mode(s, zlib, (mode & 32) != 0, in);
   } else {
     raw_mode(s, zlib, in);
   }
