@@ -248,8 +248,12 @@ TEST(ChaChaPoly, OpensWithOrWithoutReadLengthOfThatPacket) {
   auto opener = make_opener(combo.cipher, combo.mac, keys);
   for (int order = 0; order < 3; ++order) {
     Bytes buf = sealed9;
-    if (order == 1) EXPECT_EQ(opener->read_length(9, buf.data()), plain.size() - 4);
-    if (order == 2) EXPECT_EQ(opener->read_length(8, sealed8.data()), plain.size() - 4);
+    if (order == 1) {
+      EXPECT_EQ(opener->read_length(9, buf.data()), plain.size() - 4);
+    }
+    if (order == 2) {
+      EXPECT_EQ(opener->read_length(8, sealed8.data()), plain.size() - 4);
+    }
     opener->open(9, buf.data(), plain.size(), buf.data() + plain.size());
     EXPECT_TRUE(std::equal(plain.begin(), plain.end(), buf.begin())) << order;
   }
