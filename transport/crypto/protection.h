@@ -51,8 +51,9 @@ class PacketSealer : public PacketProtection {
   // writes tag_size() bytes to `tag_out`.
   virtual void seal(uint32_t seq, uint8_t* packet, size_t len, uint8_t* tag_out) = 0;
   // seal() of a packet whose bytes [part.at, part.at + part.size) are at part.data (the caller
-  // guarantees 5 <= part.at and part.at + part.size <= len). This default copies them in and
-  // seals in place; the stream ciphers encrypt them from where they are.
+  // guarantees 5 <= part.at and part.at + part.size <= len; an empty part is a plain seal()).
+  // This default copies them in and seals in place; the stream ciphers encrypt them from where
+  // they are.
   virtual void seal_detached(uint32_t seq, uint8_t* packet, size_t len, uint8_t* tag_out,
                              const DetachedPlaintext& part) {
     if (part.size != 0) std::memcpy(packet + part.at, part.data, part.size);

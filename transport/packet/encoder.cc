@@ -69,12 +69,13 @@ void PacketEncoder::end_packet(size_t head_len, wire::ByteView tail) {
   const size_t payload_len = head_len + tail.size();
   if (!open_ || payload_len > room_) throw std::logic_error("end_packet without room");
   size_t n = payload_len;
-  crypto::DetachedPlaintext part{5 + head_len, tail.data(), tail.size()};
+  crypto::DetachedPlaintext part;  // the tail, unless it goes through zlib
   if (deflater_) {
     if (!tail.empty()) std::memcpy(scratch_.data() + head_len, tail.data(), tail.size());
     n = deflater_->compress(scratch_.data(), payload_len, packet_start() + 5,
                             Deflater::bound(room_));
-    part = {};
+  } else {
+    part = {5 + head_len, tail.data(), tail.size()};
   }
   // RFC 4253 section 6: at least 4 bytes of padding, aligning the packet (without the length
   // field for etm/AEAD, OpenSSH PROTOCOL 1.5) to the block size.
@@ -88,11 +89,7 @@ void PacketEncoder::end_packet(size_t head_len, wire::ByteView tail) {
   p[4] = static_cast<uint8_t>(pad);
   fill_padding(p + 5 + n, pad);
   const size_t total = 4 + packet_length;
-  if (part.size == 0) {
-    sealer_->seal(seq_, p, total, p + total);
-  } else {
-    sealer_->seal_detached(seq_, p, total, p + total, part);
-  }
+  sealer_->seal_detached(seq_, p, total, p + total, part);  // an empty part: plain seal()
   out_.resize(start_ + total + sealer_->tag_size());
   open_ = false;
   room_ = 0;
