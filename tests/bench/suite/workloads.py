@@ -183,7 +183,7 @@ def bulk(bench, server):
 def delayed(bench, server):
     d, size = bench.data, bench.sizes.delayed
     pw, _, _, gw, _, _ = sftp_put_get(bench, server, d.delayed, d.delayed_remote, size,
-                                port=bench.proxy_port[server.name])
+                                      port=bench.proxy_port[server.name])
     return {"2 sftp put 50ms RTT MiB/s": size / MiB / pw,
             "2 sftp get 50ms RTT MiB/s": size / MiB / gw}
 
