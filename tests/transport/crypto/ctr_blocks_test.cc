@@ -23,8 +23,11 @@ std::vector<uint8_t> reference_blocks(const uint8_t* iv, uint32_t first, size_t 
 
 TEST(CounterBlocks, IvThenBigEndianCounterWrappingAt32Bits) {
   const uint8_t iv[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0xfe};
-  for (uint32_t first : {0u, 2u, 0xffu, 0xfffffu, 0xfffffffdu}) {
-    for (size_t blocks : {size_t{0}, size_t{1}, size_t{5}, size_t{256}}) {
+  // The block counts cover every remainder of the AVX2 loop's four blocks a round, and the
+  // counters wrap at each position within a round.
+  for (uint32_t first :
+       {0u, 2u, 0xffu, 0xfffffu, 0xfffffffcu, 0xfffffffdu, 0xfffffffeu, 0xffffffffu}) {
+    for (size_t blocks : {0, 1, 2, 3, 4, 5, 7, 9, 256}) {
       std::vector<uint8_t> out(blocks * 16 + 16, 0xaa);
       fill_counter_blocks(out.data() + 1, iv, first, blocks);  // unaligned on purpose
       std::vector<uint8_t> want = reference_blocks(iv, first, blocks);
