@@ -1,11 +1,16 @@
 // The server's outgoing byte queue. Replies are appended at the end and drained from the front
-// in pieces of any size. reserve()/commit() let READ's pread(2) write straight into the queue;
-// the storage only grows (it is never zero-filled per packet) and is compacted only when a
-// partly drained queue needs room at the end.
+// in pieces of any size. reserve()/commit() let READ's pread(2) write straight into the queue.
+//
+// The storage is used as a ring of at most two pieces, so queued bytes are not moved to make
+// room: a reply that does not fit after the queued ones goes to the start of the storage when
+// the drained space there is large enough. view() gives the older piece; once it is drained, the
+// newer one. Storage is reallocated (and the queue copied into one piece) only when neither place
+// has room, and then to twice what is needed, so a steady stream of replies settles into a
+// storage of about two replies and never copies.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
-#include <cstring>
 
 #include "transport/wire.h"
 
@@ -13,34 +18,31 @@ namespace wharf::sftp {
 
 class OutputBuffer {
  public:
-  wire::ByteView view() const { return {buf_.data() + begin_, end_ - begin_}; }
-  size_t size() const { return end_ - begin_; }
+  // The oldest queued bytes that lie in one piece; empty only when the whole queue is.
+  wire::ByteView view() const { return {buf_.data() + head_begin_, head_end_ - head_begin_}; }
+  // Every queued byte, in both pieces.
+  size_t size() const { return head_end_ - head_begin_ + tail_end_; }
+  size_t capacity() const { return buf_.size(); }
 
-  // Room for `n` more bytes at the end; valid until the next call that changes the buffer.
-  uint8_t* reserve(size_t n) {
-    if (begin_ == end_) begin_ = end_ = 0;
-    if (buf_.size() - end_ < n && begin_ > 0) {
-      std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
-      end_ -= begin_;
-      begin_ = 0;
-    }
-    if (buf_.size() - end_ < n) buf_.resize(std::max(buf_.size() * 2, end_ + n));
-    return buf_.data() + end_;
-  }
-  void commit(size_t n) { end_ += n; }
-  void append(wire::ByteView data) {
-    std::memcpy(reserve(data.size()), data.data(), data.size());
-    commit(data.size());
-  }
-  void consume(size_t n) {
-    begin_ += std::min(n, size());
-    if (begin_ == end_) begin_ = end_ = 0;
-  }
+  // Room for `n` more bytes after the queued ones; valid until the next call that changes the
+  // buffer. Bytes already queued stay where they are unless the storage is reallocated.
+  uint8_t* reserve(size_t n);
+  // Queues the first `n` bytes written at the last reserve().
+  void commit(size_t n);
+  void append(wire::ByteView data);
+  // Drops `n` bytes (at most size()) from the front of the queue.
+  void consume(size_t n);
 
  private:
+  void reallocate(size_t n);
+
   wire::Bytes buf_;
-  size_t begin_ = 0;
-  size_t end_ = 0;
+  // The older piece [head_begin_, head_end_); while wrapped_, the newer piece [0, tail_end_),
+  // which ends at or before head_begin_. The head is empty only when the queue is.
+  size_t head_begin_ = 0;
+  size_t head_end_ = 0;
+  size_t tail_end_ = 0;
+  bool wrapped_ = false;
 };
 
 }  // namespace wharf::sftp
