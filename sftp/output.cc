@@ -19,7 +19,7 @@ uint8_t* OutputBuffer::reserve(size_t n) {
       return buf_.data();
     }
   }
-  reallocate(n);
+  make_room(n);
   return buf_.data() + head_end_;
 }
 
@@ -49,15 +49,25 @@ void OutputBuffer::consume(size_t n) {
   }
 }
 
-// Copies the queue into one piece at the start of new storage with room for `n` after it. Twice
-// (queue + n) leaves room, for the same traffic, at one end or the other from then on.
-void OutputBuffer::reallocate(size_t n) {
+// Puts the queue in one piece at the start of the storage with room for `n` after it: in place
+// when the storage is large enough, else in storage grown to twice its size (or to queue + n).
+// A steady stream of equal replies settles at twice a reply and never comes here again.
+void OutputBuffer::make_room(size_t n) {
   const size_t queued = size();
-  wire::Bytes fresh(std::max(buf_.size(), 2 * (queued + n)));
-  const wire::ByteView head = view();
-  std::memcpy(fresh.data(), head.data(), head.size());
-  if (wrapped_) std::memcpy(fresh.data() + head.size(), buf_.data(), tail_end_);
-  buf_.swap(fresh);
+  if (buf_.size() >= queued + n) {
+    if (wrapped_) {  // [newer][gap][older] becomes [older][newer][gap]
+      std::rotate(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(head_begin_),
+                  buf_.begin() + static_cast<std::ptrdiff_t>(head_end_));
+    } else {
+      std::memmove(buf_.data(), buf_.data() + head_begin_, queued);
+    }
+  } else {
+    wire::Bytes grown(std::max(2 * buf_.size(), queued + n));
+    const wire::ByteView head = view();
+    std::memcpy(grown.data(), head.data(), head.size());
+    if (wrapped_) std::memcpy(grown.data() + head.size(), buf_.data(), tail_end_);
+    buf_.swap(grown);
+  }
   head_begin_ = 0;
   head_end_ = queued;
   tail_end_ = 0;

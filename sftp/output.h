@@ -1,12 +1,12 @@
 // The server's outgoing byte queue. Replies are appended at the end and drained from the front
 // in pieces of any size. reserve()/commit() let READ's pread(2) write straight into the queue.
 //
-// The storage is used as a ring of at most two pieces, so queued bytes are not moved to make
+// The storage is used as a ring of at most two pieces, so queued bytes are rarely moved to make
 // room: a reply that does not fit after the queued ones goes to the start of the storage when
 // the drained space there is large enough. view() gives the older piece; once it is drained, the
-// newer one. Storage is reallocated (and the queue copied into one piece) only when neither place
-// has room, and then to twice what is needed, so a steady stream of replies settles into a
-// storage of about two replies and never copies.
+// newer one. Only when neither place has room is the queue put back into one piece (in place, or
+// in storage grown as before: to twice its size). A download's equal READ replies then settle in
+// storage of two replies and are never moved.
 #pragma once
 
 #include <cstddef>
@@ -25,7 +25,7 @@ class OutputBuffer {
   size_t capacity() const { return buf_.size(); }
 
   // Room for `n` more bytes after the queued ones; valid until the next call that changes the
-  // buffer. Bytes already queued stay where they are unless the storage is reallocated.
+  // buffer. Bytes already queued stay where they are unless neither place has room.
   uint8_t* reserve(size_t n);
   // Queues the first `n` bytes written at the last reserve().
   void commit(size_t n);
@@ -34,7 +34,7 @@ class OutputBuffer {
   void consume(size_t n);
 
  private:
-  void reallocate(size_t n);
+  void make_room(size_t n);
 
   wire::Bytes buf_;
   // The older piece [head_begin_, head_end_); while wrapped_, the newer piece [0, tail_end_),
