@@ -32,6 +32,7 @@ void OutputBuffer::commit(size_t n) {
 }
 
 void OutputBuffer::append(wire::ByteView data) {
+  if (data.empty()) return;  // memcpy must not see the null pointer of empty storage
   std::memcpy(reserve(data.size()), data.data(), data.size());
   commit(data.size());
 }
@@ -63,9 +64,10 @@ void OutputBuffer::make_room(size_t n) {
     }
   } else {
     wire::Bytes grown(std::max(2 * buf_.size(), queued + n));
-    const wire::ByteView head = view();
-    std::memcpy(grown.data(), head.data(), head.size());
-    if (wrapped_) std::memcpy(grown.data() + head.size(), buf_.data(), tail_end_);
+    const wire::ByteView head = view();  // std::copy: the storage may still be empty (null)
+    auto end = std::copy(head.begin(), head.end(), grown.begin());
+    if (wrapped_)
+      std::copy(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(tail_end_), end);
     buf_.swap(grown);
   }
   head_begin_ = 0;
