@@ -11,6 +11,10 @@
 //   messages are run twice, each fed whole, then each fed in pieces of that size as SSH channel
 //   packets split them (which sends large WRITEs through sftp/write_stream.cc). Both runs must
 //   give the same replies (id, type, status code, and the data READ returns).
+// - Drain step (bits 5-7): 0 takes all output after each message or chunk, as before. Otherwise
+//   only one piece of that many bytes is taken after each one (and the rest at the end), with a
+//   pump() after it as the connection layer does: replies then pile up, requests are held while
+//   the output is backed up, and the output queue wraps around (sftp/output.h).
 // Replies must be well framed (uint32 length, at least type and id). Files are capped at 1 MiB
 // (RLIMIT_FSIZE) so that copy and hash requests stay quick. WHARF_FUZZ_TRACE=1 prints each
 // reply's id, type and status code (to check what a seed reaches).
@@ -54,15 +58,25 @@ struct Replies {
   Seen seen;
   const bool trace = std::getenv("WHARF_FUZZ_TRACE") != nullptr;  // replies on stderr
 
+  // Takes up to `step` bytes (0: all of the first piece), then lets held requests run.
+  void take(sftp::Server& s, size_t step) {
+    wire::ByteView out = s.output();
+    if (step > 0 && out.size() > step) out = out.first(step);
+    pending.insert(pending.end(), out.begin(), out.end());
+    s.consume(out.size());
+    parse();
+    s.pump();
+  }
+
   void drain(sftp::Server& s) {
-    for (int i = 0; i < 1000 && s.output_size() > 0; ++i) {
-      wire::ByteView out = s.output();
-      pending.insert(pending.end(), out.begin(), out.end());
-      s.consume(out.size());
-      parse();
-      s.pump();
-    }
+    for (int i = 0; i < 2000 && s.output_size() > 0; ++i) take(s, 0);
     check(s.output_size() == 0);
+  }
+
+  // After each message or chunk: everything, or one piece of `step` bytes.
+  void after_input(sftp::Server& s, size_t step) {
+    if (step == 0) return drain(s);
+    if (s.output_size() > 0) take(s, step);
   }
 
   void parse() {
@@ -115,6 +129,9 @@ wire::Bytes frame(wire::ByteView body) {
 // Runs the stream after the flags against a fresh server over a fresh root. In message mode,
 // `piece` > 0 feeds each framed message in pieces of that many bytes.
 Seen run(uint8_t flags, fuzz::Input in, size_t piece) {
+  // Channel-packet-like and odd sizes, up to one large READ reply.
+  static constexpr size_t kDrainSteps[8] = {0, 509, 4099, 32768, 65543, 100003, 131072, 261133};
+  const size_t step = kDrainSteps[flags >> 5];
   const std::string& dir = fuzz::scratch_dir();
   fuzz::reset_root(dir);
   auto root = fs::Root::open(dir, fuzz::policy_for(flags));
@@ -130,20 +147,21 @@ Seen run(uint8_t flags, fuzz::Input in, size_t piece) {
   if (flags & 8) {
     while (!in.empty()) {
       wire::Bytes msg = frame(substitute_handles(in.chunk(), replies.handles));
-      const size_t step = piece > 0 ? piece : msg.size();
-      for (size_t off = 0; off < msg.size(); off += step) {
-        server.feed(wire::ByteView(msg).subspan(off, std::min(step, msg.size() - off)));
+      const size_t each = piece > 0 ? piece : msg.size();
+      for (size_t off = 0; off < msg.size(); off += each) {
+        server.feed(wire::ByteView(msg).subspan(off, std::min(each, msg.size() - off)));
       }
-      replies.drain(server);
+      replies.after_input(server, step);
     }
   } else {
     const size_t chunk = 1 + in.byte();
     auto rest = in.rest();
     for (size_t off = 0; off < rest.size(); off += chunk) {
       server.feed(rest.subspan(off, std::min(chunk, rest.size() - off)));
-      replies.drain(server);
+      replies.after_input(server, step);
     }
   }
+  replies.drain(server);
   check(server.open_handles() <= sftp::kMaxHandles);
   return replies.seen;
 }
