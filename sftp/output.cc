@@ -66,8 +66,9 @@ void OutputBuffer::make_room(size_t n) {
     wire::Bytes grown(std::max(2 * buf_.size(), queued + n));
     const wire::ByteView head = view();  // std::copy: the storage may still be empty (null)
     auto end = std::copy(head.begin(), head.end(), grown.begin());
-    if (wrapped_)
+    if (wrapped_) {
       std::copy(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(tail_end_), end);
+    }
     buf_.swap(grown);
   }
   head_begin_ = 0;
