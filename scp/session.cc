@@ -7,27 +7,6 @@
 
 namespace wharf::scp {
 
-void OutBuffer::append(std::string_view s) {
-  std::memcpy(tail(s.size()), s.data(), s.size());
-  commit(s.size());
-}
-
-uint8_t* OutBuffer::tail(size_t n) {
-  if (buf_.size() - end_ < n && begin_ > 0 && begin_ >= size()) {
-    // The consumed front is at least as large as what is left: moving it is cheap.
-    std::memmove(buf_.data(), buf_.data() + begin_, size());
-    end_ -= begin_;
-    begin_ = 0;
-  }
-  if (buf_.size() - end_ < n) buf_.resize(std::max(buf_.size() * 2, end_ + n));
-  return buf_.data() + end_;
-}
-
-void OutBuffer::consume(size_t n) {
-  begin_ += std::min(n, size());
-  if (begin_ == end_) begin_ = end_ = 0;
-}
-
 void Session::consume(size_t n) {
   out_.consume(n);
   on_drained();

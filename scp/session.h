@@ -27,6 +27,7 @@
 
 #include "fs/root.h"
 #include "scp/command.h"
+#include "transport/output_queue.h"
 #include "transport/wire.h"
 
 namespace wharf::scp {
@@ -36,24 +37,6 @@ inline constexpr size_t kOutputHighWater = 1u << 20;
 inline constexpr size_t kOutputLowWater = 256u << 10;
 // File data is read and written in pieces of this size.
 inline constexpr size_t kDataChunk = 256u << 10;
-
-// A byte queue: append at the end, take from the front, grown rarely and never zero-filled
-// again, compacted only when the front has room.
-class OutBuffer {
- public:
-  wire::ByteView view() const { return {buf_.data() + begin_, end_ - begin_}; }
-  size_t size() const { return end_ - begin_; }
-  void append(std::string_view s);
-  // Room for `n` bytes at the end; commit() what was filled.
-  uint8_t* tail(size_t n);
-  void commit(size_t n) { end_ += n; }
-  void consume(size_t n);
-
- private:
-  wire::Bytes buf_;
-  size_t begin_ = 0;
-  size_t end_ = 0;
-};
 
 class Session {
  public:
@@ -79,7 +62,7 @@ class Session {
     exit_status_ = status;
   }
 
-  OutBuffer out_;
+  wire::OutputQueue out_;
 
  private:
   bool finished_ = false;

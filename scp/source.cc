@@ -201,7 +201,7 @@ void Source::send_data() {
     return;
   }
   size_t n = static_cast<size_t>(std::min<uint64_t>(size - sent_, kDataChunk));
-  uint8_t* p = out_.tail(n);
+  uint8_t* p = out_.reserve(n);
   size_t got = 0;
   if (read_error_.empty()) {
     auto r = file_->pread(p, n, sent_);

@@ -22,8 +22,8 @@
 #include "fs/root.h"
 #include "sftp/handles.h"
 #include "sftp/names.h"
-#include "sftp/output.h"
 #include "sftp/protocol.h"
+#include "transport/output_queue.h"
 #include "transport/wire.h"
 
 namespace wharf::sftp {
@@ -161,8 +161,8 @@ class Server {
   size_t in_end_ = 0;
   uint64_t skip_ = 0;  // bytes left of an oversized message being discarded
   std::optional<WriteStream> stream_;
-  OutputBuffer out_;   // finished replies not yet taken by the caller
-  wire::Bytes reply_;  // the reply being encoded
+  wire::OutputQueue out_;  // finished replies not yet taken by the caller
+  wire::Bytes reply_;      // the reply being encoded
   wire::Writer w_{reply_};
 };
 

@@ -14,7 +14,7 @@
 // - Drain step (bits 5-7): 0 takes all output after each message or chunk, as before. Otherwise
 //   only one piece of that many bytes is taken after each one (and the rest at the end), with a
 //   pump() after it as the connection layer does: replies then pile up, requests are held while
-//   the output is backed up, and the output queue wraps around (sftp/output.h).
+//   the output is backed up, and the output queue wraps around (transport/output_queue.h).
 // Replies must be well framed (uint32 length, at least type and id). Files are capped at 1 MiB
 // (RLIMIT_FSIZE) so that copy and hash requests stay quick. WHARF_FUZZ_TRACE=1 prints each
 // reply's id, type and status code (to check what a seed reaches).

@@ -106,7 +106,7 @@ Got Download(Source& s, const std::set<std::string>& refuse = {}, size_t piece =
   reply("\0"s);
   for (int guard = 0; guard < 1000000; ++guard) {
     got.max_output = std::max(got.max_output, s.output_size());
-    size_t n = std::min(piece, s.output_size());
+    size_t n = std::min(piece, s.output().size());  // the older piece of the queue first
     std::string chunk(wire::as_text(s.output().first(n)));
     s.consume(n);
     buf += chunk;

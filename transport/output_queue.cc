@@ -1,11 +1,11 @@
-#include "sftp/output.h"
+#include "transport/output_queue.h"
 
 #include <algorithm>
 #include <cstring>
 
-namespace wharf::sftp {
+namespace wharf::wire {
 
-uint8_t* OutputBuffer::reserve(size_t n) {
+uint8_t* OutputQueue::reserve(size_t n) {
   if (size() == 0) {
     head_begin_ = head_end_ = tail_end_ = 0;
     wrapped_ = false;
@@ -23,7 +23,7 @@ uint8_t* OutputBuffer::reserve(size_t n) {
   return buf_.data() + head_end_;
 }
 
-void OutputBuffer::commit(size_t n) {
+void OutputQueue::commit(size_t n) {
   if (wrapped_) {
     tail_end_ += n;
   } else {
@@ -31,13 +31,13 @@ void OutputBuffer::commit(size_t n) {
   }
 }
 
-void OutputBuffer::append(wire::ByteView data) {
+void OutputQueue::append(ByteView data) {
   if (data.empty()) return;  // memcpy must not see the null pointer of empty storage
   std::memcpy(reserve(data.size()), data.data(), data.size());
   commit(data.size());
 }
 
-void OutputBuffer::consume(size_t n) {
+void OutputQueue::consume(size_t n) {
   n = std::min(n, size());
   const size_t from_head = std::min(n, head_end_ - head_begin_);
   head_begin_ += from_head;
@@ -53,7 +53,7 @@ void OutputBuffer::consume(size_t n) {
 // Puts the queue in one piece at the start of the storage with room for `n` after it: in place
 // when the storage is large enough, else in storage grown to twice its size (or to queue + n).
 // A steady stream of equal replies settles at twice a reply and never comes here again.
-void OutputBuffer::make_room(size_t n) {
+void OutputQueue::make_room(size_t n) {
   const size_t queued = size();
   if (buf_.size() >= queued + n) {
     if (wrapped_) {  // [newer][gap][older] becomes [older][newer][gap]
@@ -63,8 +63,8 @@ void OutputBuffer::make_room(size_t n) {
       std::memmove(buf_.data(), buf_.data() + head_begin_, queued);
     }
   } else {
-    wire::Bytes grown(std::max(2 * buf_.size(), queued + n));
-    const wire::ByteView head = view();  // std::copy: the storage may still be empty (null)
+    Bytes grown(std::max(2 * buf_.size(), queued + n));
+    const ByteView head = view();  // std::copy: the storage may still be empty (null)
     auto end = std::copy(head.begin(), head.end(), grown.begin());
     if (wrapped_) {
       std::copy(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(tail_end_), end);
@@ -77,4 +77,4 @@ void OutputBuffer::make_room(size_t n) {
   wrapped_ = false;
 }
 
-}  // namespace wharf::sftp
+}  // namespace wharf::wire

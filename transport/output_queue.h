@@ -1,5 +1,6 @@
-// The server's outgoing byte queue. Replies are appended at the end and drained from the front
-// in pieces of any size. reserve()/commit() let READ's pread(2) write straight into the queue.
+// An application's outgoing byte queue (the sftp server's replies, an scp source's records and
+// file data). Bytes are appended at the end and drained from the front in pieces of any size;
+// reserve()/commit() let pread(2) write file data straight into the queue.
 //
 // The storage is used as a ring of at most two pieces, so queued bytes are rarely moved to make
 // room: a reply that does not fit after the queued ones goes to the start of the storage when
@@ -11,15 +12,16 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 #include "transport/wire.h"
 
-namespace wharf::sftp {
+namespace wharf::wire {
 
-class OutputBuffer {
+class OutputQueue {
  public:
   // The oldest queued bytes that lie in one piece; empty only when the whole queue is.
-  wire::ByteView view() const { return {buf_.data() + head_begin_, head_end_ - head_begin_}; }
+  ByteView view() const { return {buf_.data() + head_begin_, head_end_ - head_begin_}; }
   // Every queued byte, in both pieces.
   size_t size() const { return head_end_ - head_begin_ + tail_end_; }
   size_t capacity() const { return buf_.size(); }
@@ -29,14 +31,15 @@ class OutputBuffer {
   uint8_t* reserve(size_t n);
   // Queues the first `n` bytes written at the last reserve().
   void commit(size_t n);
-  void append(wire::ByteView data);
+  void append(ByteView data);
+  void append(std::string_view text) { append(as_bytes(text)); }
   // Drops `n` bytes (at most size()) from the front of the queue.
   void consume(size_t n);
 
  private:
   void make_room(size_t n);
 
-  wire::Bytes buf_;
+  Bytes buf_;
   // The older piece [head_begin_, head_end_); while wrapped_, the newer piece [0, tail_end_),
   // which ends at or before head_begin_. The head is empty only when the queue is.
   size_t head_begin_ = 0;
@@ -45,4 +48,4 @@ class OutputBuffer {
   bool wrapped_ = false;
 };
 
-}  // namespace wharf::sftp
+}  // namespace wharf::wire

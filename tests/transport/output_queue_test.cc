@@ -1,16 +1,16 @@
-// The sftp output queue: bytes come out in the order they went in, whatever the sizes of the
-// replies and of the drained pieces, and a steady download settles without copying.
-#include "sftp/output.h"
+// The output queue of sftp and scp: bytes come out in the order they went in, whatever the sizes of
+// the replies and of the drained pieces, and a steady download settles without copying.
+#include "transport/output_queue.h"
 
 #include <gtest/gtest.h>
 
 #include <deque>
 #include <random>
 
-namespace wharf::sftp {
+namespace wharf::wire {
 namespace {
 
-// An OutputBuffer and the bytes it must give back, in order.
+// An OutputQueue and the bytes it must give back, in order.
 class Queue : public ::testing::Test {
  protected:
   // Reserves `want` bytes and commits the first `used` of them (a short pread commits less),
@@ -28,7 +28,7 @@ class Queue : public ::testing::Test {
   // Drains up to `n` bytes piece by piece, checking each byte.
   void drain(size_t n) {
     while (n > 0 && out.size() > 0) {
-      wire::ByteView piece = out.view();
+      ByteView piece = out.view();
       ASSERT_FALSE(piece.empty()) << "the view is empty while " << out.size() << " are queued";
       const size_t take = std::min(n, piece.size());
       for (size_t i = 0; i < take; ++i) {
@@ -47,7 +47,7 @@ class Queue : public ::testing::Test {
     EXPECT_EQ(out.size(), 0u);
   }
 
-  OutputBuffer out;
+  OutputQueue out;
   std::deque<uint8_t> model;
 
  private:
@@ -149,4 +149,4 @@ TEST_F(Queue, ASteadyDownloadNeitherCopiesNorGrowsOnceSettled) {
 }
 
 }  // namespace
-}  // namespace wharf::sftp
+}  // namespace wharf::wire
