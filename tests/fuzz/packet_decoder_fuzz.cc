@@ -12,11 +12,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
-#include <span>
 #include <string_view>
 #include <vector>
 
 #include "tests/fuzz/fuzz_util.h"
+#include "tests/transport/packet/link.h"
 #include "transport/crypto/algorithms.h"
 #include "transport/errors.h"
 #include "transport/packet/decoder.h"
@@ -92,16 +92,6 @@ void raw_mode(const Suite& s, bool zlib, fuzz::Input& in) {
   }
 }
 
-// Encodes `p` with its first 1 + p[0] % size bytes in the room (the rest of which is junk) and
-// the remainder as the detached tail.
-void encode_detached(transport::packet::PacketEncoder& e, wire::ByteView p) {
-  const size_t head = 1 + p[0] % p.size();
-  std::span<uint8_t> room = e.begin_packet(p.size());
-  std::fill(room.begin(), room.end(), uint8_t{0xa5});
-  std::copy_n(p.begin(), head, room.begin());
-  e.end_packet(head, p.subspan(head));
-}
-
 void sealed_mode(const Suite& s, bool zlib, bool detached, fuzz::Input& in) {
   const size_t chunk = 1 + in.u16() % 4096;
   const size_t flip_at = in.u16();
@@ -114,7 +104,7 @@ void sealed_mode(const Suite& s, bool zlib, bool detached, fuzz::Input& in) {
     auto p = in.chunk();
     if (p.empty()) continue;  // SSH payloads carry at least a message number
     if (detached) {
-      encode_detached(e, p);
+      transport::packet::testing::encode_detached(e, p, 1 + p[0] % p.size());
     } else {
       e.encode(p);
     }

@@ -30,16 +30,16 @@ inline Bytes random_bytes(std::mt19937& rng, size_t n) {
   return b;
 }
 
-// Takes everything the encoder has produced.
 // Encodes `p` the way channel data goes out: its first `head` bytes written into the room, the
 // rest passed as the detached tail. The room's tail is filled with junk the packet must not carry.
-inline void encode_detached(PacketEncoder& enc, const Bytes& p, size_t head) {
+inline void encode_detached(PacketEncoder& enc, wire::ByteView p, size_t head) {
   std::span<uint8_t> room = enc.begin_packet(p.size());
   std::fill(room.begin(), room.end(), uint8_t{0x77});
   std::copy_n(p.begin(), head, room.begin());
-  enc.end_packet(head, wire::ByteView(p.data() + head, p.size() - head));
+  enc.end_packet(head, p.subspan(head));
 }
 
+// Takes everything the encoder has produced.
 inline Bytes drain(PacketEncoder& enc) {
   Bytes out(enc.pending().begin(), enc.pending().end());
   enc.consume(out.size());
