@@ -205,7 +205,9 @@ Result<File> Root::open(std::string_view path, int flags, mode_t mode) {
     // Upload only: a new file, opened for writing, never read back.
     if ((flags & O_ACCMODE) != O_WRONLY || !(flags & O_CREAT)) return Errno{EACCES};
   }
-  if (policy_.atomic() && (flags & O_CREAT) && !(flags & O_APPEND)) {
+  // A drop box always takes the atomic path, O_APPEND or not: that is where an existing file
+  // is refused, so no flag combination may reach (and truncate or extend) another upload.
+  if (policy_.atomic() && (flags & O_CREAT) && (policy_.drop_box || !(flags & O_APPEND))) {
     return open_atomic(path, flags, mode);
   }
   int oflags = flags | O_NONBLOCK | O_NOCTTY;  // no hang on a FIFO; cleared below
@@ -283,6 +285,10 @@ Result<File> Root::open_atomic(std::string_view path, int flags, mode_t mode) {
   f.temp_name_ = std::move(temp);
   f.final_name_ = name;
   f.no_replace_ = policy_.drop_box || (flags & O_EXCL);
+  if (flags & O_APPEND) {  // only a new file gets here with O_APPEND: writes go to its end
+    ::fcntl(f.fd(), F_SETFL, O_APPEND);
+    f.append_ = true;
+  }
   if (auto s = atomic::lock(f.fd()); !s) return s;
   if (existing.valid()) {
     if (auto s = atomic::copy_all(existing.get(), f.fd()); !s) return s;

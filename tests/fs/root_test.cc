@@ -176,12 +176,24 @@ TEST_F(RootFixture, DropBoxUploadsOnly) {
   EXPECT_TRUE(root_->setstat("up", ModeAttrs(0600, 1), true).ok());
   EXPECT_EQ(stdfs::status(root_dir_ / "up").permissions(), stdfs::perms(0644));
   EXPECT_EQ(root_->open("up", O_WRONLY | O_CREAT | O_TRUNC, 0644).error(), EACCES);
+  // O_APPEND must not open a way around the refusal of existing files (it once skipped it).
+  EXPECT_EQ(root_->open("up", O_WRONLY | O_CREAT | O_APPEND, 0644).error(), EACCES);
+  EXPECT_EQ(root_->open("up", O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644).error(), EACCES);
+  EXPECT_EQ(root_->open("inside", O_WRONLY | O_CREAT | O_APPEND, 0644).error(), EACCES);
   EXPECT_EQ(root_->open("inside", O_RDONLY, 0).error(), EACCES);
   EXPECT_EQ(root_->opendir("/").error(), EACCES);
   EXPECT_EQ(root_->remove("up").error(), EACCES);
   EXPECT_EQ(root_->rename("up", "x", true).error(), EACCES);
   EXPECT_EQ(slurp(root_dir_ / "up"), "data");
   EXPECT_EQ(slurp(root_dir_ / "inside"), "INSIDE");
+  // A new file may still be uploaded with O_APPEND: atomically, each write at its end.
+  auto a = root_->open("appended", O_WRONLY | O_CREAT | O_APPEND, 0644);
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE(a->pwrite("one", 3, 100).ok());
+  ASSERT_TRUE(a->pwrite("two", 3, 0).ok());
+  EXPECT_FALSE(stdfs::exists(root_dir_ / "appended"));
+  ASSERT_TRUE(a->close().ok());
+  EXPECT_EQ(slurp(root_dir_ / "appended"), "onetwo");
 }
 
 TEST_F(RootFixture, AtomicUploadAbandonedLeavesPreviousFile) {
