@@ -151,6 +151,20 @@ Status Root::copy_range(File& from, uint64_t from_offset, uint64_t length, File&
   if (!from.readable() || !to.writable()) return Errno{EBADF};
   if (to.root_->policy().read_only) return Errno{EACCES};
   bool to_eof = length == 0;
+  // One file under two handles is still one file: a copy onto an overlapping range of itself
+  // is refused, and a copy "to the end" would chase its own writes until the disk is full.
+  auto from_st = from.stat();
+  auto to_st = to.stat();
+  if (!from_st) return from_st.status();
+  if (!to_st) return to_st.status();
+  if (from_st->st_dev == to_st->st_dev && from_st->st_ino == to_st->st_ino) {
+    auto end = [length](uint64_t offset) {  // saturating: offsets near 2^64 must not wrap
+      return length > UINT64_MAX - offset ? UINT64_MAX : offset + length;
+    };
+    if (to_eof || (to_offset < end(from_offset) && from_offset < end(to_offset))) {
+      return Errno{EDEADLK};
+    }
+  }
   std::vector<uint8_t> buf;
   while (to_eof || length > 0) {
     size_t want = to_eof ? (1u << 20) : static_cast<size_t>(std::min<uint64_t>(length, 1u << 20));
@@ -181,6 +195,11 @@ Status Root::copy_file(std::string_view from, std::string_view to, bool overwrit
   auto st = src->stat();
   if (!st) return st.status();
   if (!S_ISREG(st->st_mode)) return Errno{EINVAL};
+  // A copy onto itself (the same name, or another link to it) would truncate the source first.
+  if (auto target = stat(to, true);
+      target && target->st_dev == st->st_dev && target->st_ino == st->st_ino) {
+    return Errno{EDEADLK};
+  }
   auto dst = open(to, O_WRONLY | O_CREAT | O_TRUNC | (overwrite ? 0 : O_EXCL), st->st_mode);
   if (!dst) return dst.status();
   if (auto s = copy_range(*src, 0, 0, *dst, 0); !s) return s;

@@ -120,11 +120,8 @@ void Server::ext_copy_data(uint32_t id, wire::Reader& r) {
   fs::File* from = handles_.file(from_handle);
   fs::File* to = handles_.file(to_handle);
   if (from == nullptr || to == nullptr) return send_status(id, SSH_FX_FAILURE);
-  // Copying a file onto an overlapping range of itself is refused (PROTOCOL 4.11 allows it).
-  if (from == to &&
-      (length == 0 || (to_offset < from_offset + length && from_offset < to_offset + length))) {
-    return send_status(id, SSH_FX_FAILURE);
-  }
+  // Copying a file onto an overlapping range of itself, through one handle or two, is refused
+  // by fs (EDEADLK: SSH_FX_FAILURE), although PROTOCOL 4.11 allows it.
   send_status(id, fs::Root::copy_range(*from, from_offset, length, *to, to_offset));
 }
 

@@ -246,6 +246,19 @@ TEST_F(RootFixture, CopyFileAndRange) {
   ASSERT_TRUE(Root::copy_range(*a, 10, 100, *b, 5).ok());
   EXPECT_EQ(slurp(root_dir_ / "part"), std::string(5, '\0') + big.substr(10, 100));
   EXPECT_EQ(Root::copy_range(*a, big.size() - 1, 10, *b, 0).error(), ENODATA);
+  // Onto itself: refused before anything is truncated, by name and through another link.
+  ASSERT_EQ(::link((root_dir_ / "src").c_str(), (root_dir_ / "src-link").c_str()), 0);
+  EXPECT_EQ(root_->copy_file("src", "src", true).error(), EDEADLK);
+  EXPECT_EQ(root_->copy_file("src", "src-link", true).error(), EDEADLK);
+  EXPECT_EQ(slurp(root_dir_ / "src"), big);
+  // Two handles of one file: an overlap, or "to the end" (which would never end), is refused.
+  auto w = root_->open("src", O_WRONLY, 0);
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(Root::copy_range(*a, 0, 0, *w, big.size()).error(), EDEADLK);
+  EXPECT_EQ(Root::copy_range(*a, 0, 100, *w, 50).error(), EDEADLK);
+  EXPECT_EQ(Root::copy_range(*a, 100, 100, *w, 150).error(), EDEADLK);
+  EXPECT_TRUE(Root::copy_range(*a, 0, 100, *w, 100).ok());
+  EXPECT_EQ(stdfs::file_size(root_dir_ / "src"), big.size());
 }
 
 }  // namespace

@@ -676,6 +676,15 @@ TEST_F(Session, CheckFileBlocksFsyncHomeAndCopyDataOverlap) {
   Send(Ext("copy-data", 6).string(h).u64(0).u64(100).string(h).u64(2900).take());
   EXPECT_EQ(One().status(), SSH_FX_OK);
   EXPECT_EQ(stdfs::file_size(dir_ / "f"), 3000u);
+  // The same file through a second handle: "to the end" would chase its own writes forever.
+  std::string h2 = OpenHandle("f", SSH_FXF_WRITE);
+  Send(Ext("copy-data", 6).string(h).u64(0).u64(0).string(h2).u64(1000).take());
+  EXPECT_EQ(One().status(), SSH_FX_FAILURE);
+  Send(Ext("copy-data", 6).string(h).u64(0).u64(100).string(h2).u64(99).take());
+  EXPECT_EQ(One().status(), SSH_FX_FAILURE);
+  Send(Ext("copy-data", 6).string(h).u64(0).u64(100).string(h2).u64(100).take());
+  EXPECT_EQ(One().status(), SSH_FX_OK);
+  EXPECT_EQ(stdfs::file_size(dir_ / "f"), 3000u);
 
   Send(Ext("home-directory", 7).string(std::string_view("anyone")).take());
   rep = One();
