@@ -94,6 +94,7 @@ Confined confine(const auth::User& user, const conf::Settings& settings) {
     close(fd);
     drop_privileges(user, uid, gid);
     out.chrooted = true;
+    policy.chrooted = true;
     session_root = "/";
     log::debug("chrooted to {} as uid {} gid {}", out.host_root, uid, gid);
   }

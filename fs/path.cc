@@ -39,6 +39,13 @@ bool apply(std::vector<std::string_view>& stack, const std::vector<std::string_v
 
 bool has_nul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
 
+bool climbs(std::string_view target) {
+  for (auto part : components(target)) {
+    if (part == "..") return true;
+  }
+  return false;
+}
+
 SplitPath split_path(std::string_view path) {
   while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   size_t slash = path.rfind('/');

@@ -24,6 +24,9 @@ std::string normalize(std::string_view path);
 // target `target` stays under the root when the target is read lexically from there.
 bool target_stays_inside(std::string_view link_parent, std::string_view target);
 
+// True when `target` has a ".." component anywhere.
+bool climbs(std::string_view target);
+
 bool has_nul(std::string_view s);
 
 }  // namespace wharf::fs

@@ -33,6 +33,9 @@ struct Policy {
   std::vector<std::string> denied_requests;
   // The directory the client sees as home ("~"), as a client path.
   std::string home = "/";
+  // The session is chrooted into its root, so the root's "/" is not the host's: a symlink the
+  // client creates is judged by where a host process (a backup, an admin's cp -r) would follow it.
+  bool chrooted = false;
 
   bool allows(std::string_view request) const {
     auto has = [&](const std::vector<std::string>& v) {

@@ -407,8 +407,13 @@ Status Root::symlink(std::string_view target, std::string_view link_path) {
   // A dangling link to a reserved name would let an O_CREAT open through it make one.
   if (auto s = deny_reserved_name(target); !s) return s;
   bool absolute = target.front() == '/';
-  if ((absolute && host_path_ != "/") ||
-      !target_stays_inside(split_path(normalize(link_path)).parent, target)) {
+  // Unless the root is the host's own "/", a link must stay inside it wherever it is followed
+  // from, and wherever it (or a directory above it) is moved to later: only a relative target
+  // that never climbs ("a/b", not "../x" nor "x/../y") is sure to. A ".." checked at the link's
+  // depth today escapes after a rename to a shallower place, or once a missing "x" appears.
+  bool host_root = host_path_ == "/" && !policy_.chrooted;
+  if (!host_root && (absolute || climbs(target))) return Errno{EPERM};
+  if (!target_stays_inside(split_path(normalize(link_path)).parent, target)) {
     return Errno{EPERM};
   }
   auto parent = resolve_parent(link_path);

@@ -58,8 +58,9 @@ class Root {
   // `replace` false fails with EEXIST when `to` exists (SFTP v3 RENAME); true is POSIX rename.
   Status rename(std::string_view from, std::string_view to, bool replace);
   Result<std::string> readlink(std::string_view path);
-  // Creates `link_path` pointing at `target`; refused (EPERM) when the target would resolve
-  // outside the root (a ".." climb above "/", or an absolute target when the root is not "/").
+  // Creates `link_path` pointing at `target`. Unless the root is the host's "/" (not chrooted),
+  // the target must be relative and never climb (no ".." component), so that no host process
+  // following the link, wherever it is moved later, can leave the root; refused with EPERM.
   Status symlink(std::string_view target, std::string_view link_path);
   Status link(std::string_view existing, std::string_view new_path);
   // Server-side copy of a regular file (copy-file extension).

@@ -233,6 +233,37 @@ class Sftp(unittest.TestCase):
         self.assertEqual(sha256(back), sha256(src))
         self.assertEqual(sha256(os.path.join(CTX["root_a"], "big.bin")), sha256(src))
 
+    def test_symlinks_cannot_point_outside_for_host_processes(self):
+        # The session is chrooted: "/etc/passwd" resolves inside it for the client, but an
+        # admin's cp -r or a backup on the host would follow it to the host's file. So would a
+        # ".." link once moved (issue 5's confinement promise covers host processes too).
+        root = CTX["root_a"]
+        batch = os.path.join(wharftest.tmpdir(), "symlink_batch")
+        with open(batch, "w") as f:
+            f.write("-ln -s /etc/passwd abs\n-mkdir sl\n-ln -s x/../../etc/passwd sl/rel\n"
+                    "ln -s big-or-not sl/ok\n")
+        r = subprocess.run(["sftp", "-q", "-b", batch, *ssh_config_args(CTX["a"]),
+                            "alice@127.0.0.1"], capture_output=True, text=True, timeout=120,
+                           stdin=subprocess.DEVNULL)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr.count("Permission denied"), 2, r.stderr)
+        self.assertFalse(os.path.lexists(os.path.join(root, "abs")))
+        self.assertFalse(os.path.lexists(os.path.join(root, "sl", "rel")))
+        self.assertEqual(os.readlink(os.path.join(root, "sl", "ok")), "big-or-not")
+        import paramiko  # the second, independent client
+        t = paramiko.Transport(("127.0.0.1", CTX["a"].port))
+        try:
+            t.connect(username="alice", pkey=paramiko.Ed25519Key.from_private_key_file(CTX["key"]))
+            sftp = paramiko.SFTPClient.from_transport(t)
+            for target, link in (("/etc/shadow", "p_abs"), ("../sl/ok", "sl/p_rel")):
+                with self.assertRaises(PermissionError):
+                    sftp.symlink(target, link)
+                self.assertFalse(os.path.lexists(os.path.join(root, link)))
+            sftp.symlink("ok", "sl/p_ok")
+            self.assertEqual(sftp.readlink("sl/p_ok"), "ok")
+        finally:
+            t.close()
+
 
 if __name__ == "__main__":
     wharftest.main()

@@ -33,6 +33,11 @@ TEST(Path, SplitAndNormalize) {
   EXPECT_FALSE(target_stays_inside("/a", "../../c"));
   EXPECT_FALSE(target_stays_inside("/", "x/../../etc"));
   EXPECT_FALSE(target_stays_inside("/", ""));
+  EXPECT_TRUE(climbs(".."));
+  EXPECT_TRUE(climbs("a/../b"));
+  EXPECT_TRUE(climbs("a//..//"));
+  EXPECT_FALSE(climbs("a/..b/c.."));
+  EXPECT_FALSE(climbs("./a/b"));
 }
 
 TEST_F(RootFixture, WriteReadStatRoundTrip) {
@@ -117,6 +122,33 @@ TEST_F(RootFixture, RenameLinkSymlinkReadlink) {
   EXPECT_EQ(root_->symlink(outside_.string(), "s3").error(), EPERM);
   EXPECT_FALSE(stdfs::is_symlink(root_dir_ / "s2"));
   EXPECT_FALSE(stdfs::is_symlink(root_dir_ / "s3"));
+}
+
+TEST_F(RootFixture, SymlinkTargetsNeverClimbSoMovingThemCannotEscape) {
+  // Lexically inside at its depth, with "x" missing; once moved to the top and "x" made, it
+  // would name <root>/../../etc/passwd for any host process that follows it.
+  ASSERT_TRUE(root_->mkdir("a", 0755).ok());
+  ASSERT_TRUE(root_->mkdir("a/b", 0755).ok());
+  EXPECT_EQ(root_->symlink("x/../../../etc/passwd", "a/b/l").error(), EPERM);
+  EXPECT_EQ(root_->symlink("../f", "a/b/l").error(), EPERM);  // inside today, not after a move
+  EXPECT_EQ(root_->symlink("./../f", "a/l").error(), EPERM);
+  ASSERT_TRUE(root_->symlink("b/c", "a/l").ok());  // descends: inside wherever it goes
+  ASSERT_TRUE(root_->rename("a/l", "top", false).ok());
+  EXPECT_EQ(*root_->readlink("top"), "b/c");
+  EXPECT_FALSE(stdfs::is_symlink(root_dir_ / "a" / "b" / "l"));
+}
+
+TEST_F(RootFixture, ChrootedSessionRefusesAbsoluteSymlinkTargets) {
+  // Chrooted, the root is opened as "/", but "/etc/passwd" still names the host's file for
+  // every process outside the chroot.
+  Policy p;
+  p.chrooted = true;
+  auto chrooted = Root::open(root_dir_.string(), p);
+  ASSERT_TRUE(chrooted.ok());
+  EXPECT_EQ((*chrooted)->symlink("/etc/passwd", "abs").error(), EPERM);
+  EXPECT_EQ((*chrooted)->symlink("/inside", "abs").error(), EPERM);
+  EXPECT_FALSE(stdfs::is_symlink(root_dir_ / "abs"));
+  EXPECT_TRUE((*chrooted)->symlink("inside", "rel").ok());
 }
 
 TEST_F(RootFixture, SetstatFollowsInsideAndLsetstatDoesNot) {
