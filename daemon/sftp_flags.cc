@@ -27,9 +27,9 @@ bool apply_sftp_flags(const std::vector<std::string>& args, fs::Policy& policy,
         error = "internal-sftp: bad umask " + v;
         return false;
       }
-      policy.umask = static_cast<mode_t>(mask);
+      policy.umask |= static_cast<mode_t>(mask);  // masks more bits, never fewer
     } else if (a == "-p") {
-      policy.allowed_requests = fs::parse_request_list(args[++i]);
+      policy.narrow_allowed(fs::parse_request_list(args[++i]));
     } else if (a == "-P") {
       auto denied = fs::parse_request_list(args[++i]);
       policy.denied_requests.insert(policy.denied_requests.end(), denied.begin(), denied.end());

@@ -31,6 +31,8 @@ struct Policy {
   // deny list wins over the allow list (like sftp-server -P / -p).
   std::vector<std::string> allowed_requests;
   std::vector<std::string> denied_requests;
+  // Set when an allow list was narrowed to nothing: no request is allowed.
+  bool allows_none = false;
   // The directory the client sees as home ("~"), as a client path.
   std::string home = "/";
   // The session is chrooted into its root, so the root's "/" is not the host's: a symlink the
@@ -41,8 +43,20 @@ struct Policy {
     auto has = [&](const std::vector<std::string>& v) {
       return std::find(v.begin(), v.end(), request) != v.end();
     };
-    if (has(denied_requests)) return false;
+    if (allows_none || has(denied_requests)) return false;
     return allowed_requests.empty() || has(allowed_requests);
+  }
+  // Applies an allow list (sftp-server -p) on top of this one: only names in both stay allowed,
+  // and an empty result allows nothing, as sftp-server's -p with no names does.
+  void narrow_allowed(const std::vector<std::string>& names) {
+    if (allowed_requests.empty()) {
+      allowed_requests = names;
+    } else {
+      std::erase_if(allowed_requests, [&](const std::string& n) {
+        return std::find(names.begin(), names.end(), n) == names.end();
+      });
+    }
+    if (allowed_requests.empty()) allows_none = true;
   }
   bool atomic() const { return atomic_uploads || drop_box; }
 };

@@ -66,7 +66,7 @@ wharf::fs::Policy parse_args(int argc, char** argv, std::string* root) {
         policy.dir_mode = m;
         break;
       case 'p':
-        policy.allowed_requests = wharf::fs::parse_request_list(optarg);
+        policy.narrow_allowed(wharf::fs::parse_request_list(optarg));
         break;
       case 'P':
         policy.denied_requests = wharf::fs::parse_request_list(optarg);

@@ -27,5 +27,27 @@ TEST(RequestList, DenyListWinsOverAllowList) {
   EXPECT_TRUE(p.allows("open"));
 }
 
+TEST(RequestList, NarrowingKeepsOnlyNamesInBoth) {
+  Policy p;
+  p.narrow_allowed(parse_request_list("open,read,remove"));  // from "all"
+  EXPECT_TRUE(p.allows("remove"));
+  EXPECT_FALSE(p.allows("mkdir"));
+  p.narrow_allowed(parse_request_list("open,read,mkdir"));  // cannot add mkdir back
+  EXPECT_TRUE(p.allows("open"));
+  EXPECT_FALSE(p.allows("remove"));
+  EXPECT_FALSE(p.allows("mkdir"));
+  p.narrow_allowed(parse_request_list("close"));  // nothing in common: nothing allowed
+  EXPECT_FALSE(p.allows("open"));
+  EXPECT_FALSE(p.allows("close"));
+}
+
+TEST(RequestList, AnEmptyAllowListAllowsNothing) {
+  // sftp-server -p "," matches no request; it must not read as "no list: everything".
+  Policy p;
+  p.narrow_allowed(parse_request_list(","));
+  EXPECT_FALSE(p.allows("open"));
+  EXPECT_FALSE(p.allows("realpath"));
+}
+
 }  // namespace
 }  // namespace wharf::fs

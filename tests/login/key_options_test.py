@@ -5,6 +5,7 @@ negation, CIDR), expiry-time, restrict, no-pty, command= (internal-sftp, scp, an
 environment=, principals=, cert-authority, malformed lines, and StrictModes."""
 
 import os
+import shutil
 import sys
 import unittest
 
@@ -27,7 +28,7 @@ def setUpModule():
 def tearDownModule():
     login.close_site(M)
     login.summary("authorized_keys options: from= x6, expiry-time x2, restrict, no-pty, "
-                  "command=internal-sftp (sftp, shell, exec, -R), command=scp -t, command=/bin/sh,"
+                  "command=internal-sftp (sftp, shell, exec, -R, -p/-u narrow), command=scp -t, command=/bin/sh,"
                   " environment=, principals=, cert-authority, malformed lines, StrictModes x4")
 
 
@@ -195,6 +196,38 @@ class Command(Case):
         self.assertNotEqual(r.returncode, 0)
         self.assertTrue(os.path.exists(local + ".got"), r.stderr)
         self.assertFalse(os.path.exists(os.path.join(M["root"], "ro-upload.txt")))
+
+    def test_internal_sftp_flags_only_narrow_the_configured_policy(self):
+        # authorized_keys is in the user's own root: its command= flags must never widen what
+        # the configuration allows (-p once replaced the list and -u the umask).
+        config = (M["config"] + "SftpAllowedRequests open,close,read,write,realpath,stat,lstat,"
+                  "fstat,fsetstat,setstat,opendir,readdir\nSftpUmask 077\n")
+        state = login.wharfd.make_state_dir()
+        login.make_host_keys(state)
+        server = login.start(state, config)
+        try:
+            authorize('command="internal-sftp -p open,close,write,realpath,stat,lstat,fstat,'
+                      'fsetstat,setstat,mkdir,remove -u 0"')
+            local = os.path.join(wharftest.tmpdir(), "narrow.txt")
+            with open(local, "w") as f:
+                f.write("narrow\n")
+            r = login.sftp(server, M["user"], M["key"], [f"put {local} narrow.txt",
+                                                         "-mkdir narrowed-dir",
+                                                         "-rm marker-root.txt", "-ls /"])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            up = os.path.join(M["root"], "narrow.txt")
+            self.assertEqual(os.stat(up).st_mode & 0o777, 0o600)  # umask 077 kept, not 0
+            self.assertFalse(os.path.exists(os.path.join(M["root"], "narrowed-dir")))
+            self.assertTrue(os.path.exists(os.path.join(M["root"], "marker-root.txt")))
+            self.assertIn("Permission denied", r.stderr)  # mkdir, rm and ls (not in -p)
+            os.remove(up)
+            authorize('command="internal-sftp -p ,"')  # an empty list allows nothing
+            r = login.sftp(server, M["user"], M["key"], ["pwd"])
+            self.assertNotEqual(r.returncode, 0)
+            self.assertNotIn("Remote working directory", r.stdout)
+        finally:
+            server.stop()
+            shutil.rmtree(state, ignore_errors=True)
 
     def test_scp_sink_command(self):
         authorize('command="scp -t incoming"')
