@@ -108,17 +108,39 @@ std::variant<Record, RecordError> parse_record(std::string_view line) {
   }
 }
 
+namespace {
+
+// A record ends at the first newline, so a name holding one would let the rest of it be read
+// as records of its own. Such a name goes out encoded as OpenSSH's scp sends it (strnvis with
+// VIS_NL): a newline as \^J and, so that the encoding reads back unambiguously, \ as \\.
+std::string record_name(std::string_view name) {
+  if (name.find('\n') == std::string_view::npos) return std::string(name);
+  std::string out;
+  for (char c : name) {
+    if (c == '\n') {
+      out += "\\^J";
+    } else if (c == '\\') {
+      out += "\\\\";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string format_file(mode_t mode, uint64_t size, std::string_view name) {
   char head[48];
   std::snprintf(head, sizeof head, "C%04o %" PRIu64 " ", static_cast<unsigned>(mode & kModeMask),
                 size);
-  return std::string(head) + std::string(name) + "\n";
+  return std::string(head) + record_name(name) + "\n";
 }
 
 std::string format_dir(mode_t mode, std::string_view name) {
   char head[16];
   std::snprintf(head, sizeof head, "D%04o 0 ", static_cast<unsigned>(mode & kModeMask));
-  return std::string(head) + std::string(name) + "\n";
+  return std::string(head) + record_name(name) + "\n";
 }
 
 std::string format_times(int64_t mtime, int64_t atime) {

@@ -145,6 +145,22 @@ class Transfers(ScpBase):
         r = self.scp("h:tree", "nope", ok=False)  # a directory without -r
         self.assertIn("not a regular file", r.stderr)
 
+    def test_newline_in_a_name_cannot_forge_records(self):
+        # A name written on the server (by SFTP, another user, the host) may hold a newline;
+        # sent raw, the rest of it was read by the client as records of its own.
+        os.makedirs(self.rpath("share", "d\nE"))
+        with open(self.rpath("share", "x\n\x01 \nC0755 11 injected.sh\necho pwned"), "w"):
+            pass
+        with open(self.rpath("share", "normal"), "w") as f:
+            f.write("normal\n")
+        self.scp("-r", "h:share", "got")
+        self.assertEqual(tree(self.lpath("got")), {
+            "normal": digest(self.rpath("share", "normal")),
+            "d\\^JE": "dir",
+            "x\\^J\x01 \\^JC0755 11 injected.sh\\^Jecho pwned": digest(os.devnull),
+        })
+        self.assertFalse(os.path.exists(self.lpath("got", "injected.sh")))
+
     def test_preserve_times_and_modes(self):
         src = self.lpath("p")
         os.makedirs(os.path.join(src, "d"))

@@ -98,6 +98,12 @@ TEST(Records, FormatRoundTrips) {
   EXPECT_EQ(format_file(0100644, 5, "a b"), "C0644 5 a b\n");
   EXPECT_EQ(format_file(04755, 0, "x"), "C0755 0 x\n");
   EXPECT_EQ(format_dir(040700, "d"), "D0700 0 d\n");
+  // A newline in a name must not end the record (it would start a forged one), as OpenSSH's
+  // scp encodes it; backslashes are escaped only then, as strnvis does.
+  EXPECT_EQ(format_file(0644, 1, "x\nC0755 5 evil"), "C0644 1 x\\^JC0755 5 evil\n");
+  EXPECT_EQ(format_dir(0755, "d\nE"), "D0755 0 d\\^JE\n");
+  EXPECT_EQ(format_file(0644, 1, "a\\b\n"), "C0644 1 a\\\\b\\^J\n");
+  EXPECT_EQ(format_file(0644, 1, "a\\b"), "C0644 1 a\\b\n");
   EXPECT_EQ(format_times(10, 20), "T10 0 20 0\n");
   EXPECT_EQ(format_error("a\nb\0c"), std::string("\1scp: a?b\n"));
   EXPECT_EQ(format_error(std::string("a\nb\0c", 5)), std::string("\1scp: a?b?c\n"));
