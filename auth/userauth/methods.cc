@@ -94,6 +94,14 @@ UserAuth::Outcome UserAuth::try_publickey(wire::Reader& r, bool& replied) {
     return Outcome::kFailure;
   }
   key_description_ = std::string(keys::key_info(key->key_type()).label) + " " + key->fingerprint();
+  // A key that already counted for a step of AuthenticationMethods does not count again (sshd:
+  // "refusing previously-used key"); only a user who has passed a step can get here with one.
+  if (std::find_if(used_keys_.begin(), used_keys_.end(), [&](const std::vector<uint8_t>& k) {
+        return std::equal(k.begin(), k.end(), blob.begin(), blob.end());
+      }) != used_keys_.end()) {
+    log::verbose("refusing previously-used key {}", key_description_);
+    return Outcome::kFailure;
+  }
   // Verify every signature, known user or not, so that all failures cost the same work.
   // The signed data is rebuilt from the parsed fields (RFC 4252 section 7).
   bool signature_ok = false;
@@ -122,7 +130,10 @@ UserAuth::Outcome UserAuth::try_publickey(wire::Reader& r, bool& replied) {
     return Outcome::kPkOk;
   }
   if (!authorized || !signature_ok) return Outcome::kFailure;
-  key_decision_ = match.decision;  // the options of the key that signed
+  used_keys_.emplace_back(blob.begin(), blob.end());
+  // The options of the key that signed. With two keys, a forced command of the first stays
+  // (as sshd merges key options, the first command wins); the second's applies if it has none.
+  if (key_decision_.command.kind == ForcedCommand::Kind::kNone) key_decision_ = match.decision;
   return Outcome::kSuccess;
 }
 

@@ -86,8 +86,7 @@ void UserAuth::on_message(wire::ByteView payload) {
     case Outcome::kPkOk:
       return;
     case Outcome::kSuccess:
-      if (satisfies_required(method)) return succeed(method);
-      done_methods_.insert(method);
+      if (complete_step(method)) return succeed(method);
       log_attempt(true, method, "partial");
       return send_failure(true);
     case Outcome::kFailure:
@@ -116,6 +115,9 @@ void UserAuth::begin(const std::string& name, std::string_view service) {
   // without one, so it does the same lookup here and the reply time does not tell them apart.
   if (user_ && user_->is_virtual) (void)lookup_system_user(name);
   settings_ = config_.settings_for(name, user_ ? user_->group_names : std::vector<std::string>{});
+  for (const auto& list : settings_.authentication_methods) {
+    pending_lists_.push_back(split_commas(list));
+  }
   send_banner();
   if (!user_) {
     log::info("Invalid user {} from {} port {}", log::sanitize(name), config_.client_address,
@@ -147,19 +149,14 @@ std::vector<std::string> UserAuth::methods_that_can_continue() const {
   std::vector<std::string> enabled;
   if (settings_.pubkey_authentication) enabled.emplace_back("publickey");
   if (settings_.password_authentication) enabled.emplace_back("password");
-  if (settings_.authentication_methods.empty() ||
-      contains(settings_.authentication_methods, "any")) {
-    return enabled;
-  }
+  if (!methods_required()) return enabled;
+  // sshd_config(5) AuthenticationMethods: each list is done in order, so only the next method
+  // of a list may be tried ("publickey,password" keeps the password from guessing without the
+  // key: a partial success would tell a guesser it was right).
   std::vector<std::string> out;
-  for (const auto& list : settings_.authentication_methods) {
-    std::vector<std::string> methods = split_commas(list);
-    bool on_path = std::all_of(done_methods_.begin(), done_methods_.end(),
-                               [&](const std::string& d) { return contains(methods, d); });
-    for (const auto& m : methods) {
-      if (on_path && !done_methods_.count(m) && contains(enabled, m) && !contains(out, m)) {
-        out.push_back(m);
-      }
+  for (const auto& list : pending_lists_) {
+    if (!list.empty() && contains(enabled, list.front()) && !contains(out, list.front())) {
+      out.push_back(list.front());
     }
   }
   return out;
@@ -169,19 +166,22 @@ bool UserAuth::method_enabled(std::string_view method) const {
   return contains(methods_that_can_continue(), method);
 }
 
-bool UserAuth::satisfies_required(std::string_view method) const {
-  if (settings_.authentication_methods.empty() ||
-      contains(settings_.authentication_methods, "any")) {
-    return true;
+bool UserAuth::methods_required() const {
+  return !settings_.authentication_methods.empty() &&
+         !contains(settings_.authentication_methods, "any");
+}
+
+// A success of `method` takes it off the front of every list that starts with it (sshd's
+// auth2_update_methods_lists); authentication is complete when a list is used up.
+bool UserAuth::complete_step(const std::string& method) {
+  if (!methods_required()) return true;
+  bool complete = false;
+  for (auto& list : pending_lists_) {
+    if (list.empty() || list.front() != method) continue;
+    list.erase(list.begin());
+    complete |= list.empty();
   }
-  for (const auto& list : settings_.authentication_methods) {
-    std::vector<std::string> methods = split_commas(list);
-    bool all = std::all_of(methods.begin(), methods.end(), [&](const std::string& m) {
-      return m == method || done_methods_.count(m);
-    });
-    if (all) return true;
-  }
-  return false;
+  return complete;
 }
 
 // Once per connection, before the reply to the first request, for known and unknown users alike

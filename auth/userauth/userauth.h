@@ -55,7 +55,8 @@ class UserAuth : public transport::ServiceHandler {
   Outcome try_password(wire::Reader& r);
   bool method_enabled(std::string_view method) const;
   std::vector<std::string> methods_that_can_continue() const;
-  bool satisfies_required(std::string_view method) const;
+  bool methods_required() const;
+  bool complete_step(const std::string& method);
   void send_banner();
   void send_failure(bool partial);
   void succeed(const std::string& method);
@@ -71,7 +72,10 @@ class UserAuth : public transport::ServiceHandler {
   std::optional<User> user_;      // empty for an unknown or refused user
   bool account_allowed_ = false;  // Allow/Deny lists passed
   conf::Settings settings_;
-  std::set<std::string> done_methods_;  // for AuthenticationMethods
+  // AuthenticationMethods: what is left of each list (a method leaves its front on success),
+  // and the keys that succeeded: a key counts once ("publickey,publickey" takes two), as in sshd.
+  std::vector<std::vector<std::string>> pending_lists_;
+  std::vector<std::vector<uint8_t>> used_keys_;
   KeyDecision key_decision_;
   std::string key_description_;  // "ED25519 SHA256:..." of the last key tried
   size_t failures_ = 0;
