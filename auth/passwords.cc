@@ -96,11 +96,8 @@ const std::string& dummy_crypt_setting() {
 bool no_nul(std::string_view s) { return s.find('\0') == std::string_view::npos; }
 
 PasswordResult fail_with_dummy(std::string reason, std::string_view password, DummyShape shape) {
-  if (shape == DummyShape::kArgon2id) {
-    dummy_argon2id(password);
-  } else {
-    dummy_system_crypt(password);
-  }
+  if (shape != DummyShape::kSystemCrypt) dummy_argon2id(password);
+  if (shape != DummyShape::kArgon2id) dummy_system_crypt(password);
   return {false, std::move(reason)};
 }
 
@@ -175,18 +172,24 @@ void dummy_system_crypt(std::string_view password) {
 
 PasswordResult check_password(const User* user, std::string_view password,
                               DummyShape unknown_user_shape) {
-  const DummyShape shape = user == nullptr    ? unknown_user_shape
-                           : user->is_virtual ? DummyShape::kArgon2id
-                                              : DummyShape::kSystemCrypt;
+  const bool both = unknown_user_shape == DummyShape::kBoth;
+  const DummyShape shape = both || user == nullptr ? unknown_user_shape
+                           : user->is_virtual      ? DummyShape::kArgon2id
+                                                   : DummyShape::kSystemCrypt;
   const std::string_view bounded = password.substr(0, kMaxPasswordLength);
   if (password.size() > kMaxPasswordLength || !no_nul(password)) {
     return fail_with_dummy("password too long or contains NUL", bounded, shape);
   }
   if (user == nullptr) return fail_with_dummy("unknown user", password, shape);
   if (user->locked) return fail_with_dummy("account is locked", password, shape);
-  if (!user->is_virtual) return check_system(*user, password);
+  if (!user->is_virtual) {
+    PasswordResult r = check_system(*user, password);
+    if (!r.ok && both) dummy_argon2id(password);
+    return r;
+  }
   if (!user->has_password_hash) return fail_with_dummy("no password set", password, shape);
   const bool ok = verify_password_hash(user->password_hash, password);
+  if (!ok && both) dummy_system_crypt(password);
   return {ok, ok ? "" : "wrong password"};
 }
 

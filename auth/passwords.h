@@ -45,8 +45,11 @@ bool verify_password_hash(std::string_view hash, std::string_view password);
 // constant-time comparison. False for "", "*", "!..." and anything crypt rejects.
 bool verify_crypt_hash(std::string_view stored, std::string_view password);
 
-// Which dummy to run when the user is unknown (the kind of account the server mostly serves).
-enum class DummyShape { kArgon2id, kSystemCrypt };
+// Which dummy to run when the user is unknown (the kind of account the server serves). kBoth is
+// for a server with virtual and system users alike: every failure then costs an Argon2id and a
+// crypt(3) evaluation (one real, one dummy, or two dummies), so the time of a failure tells
+// neither which kind a name is nor whether it exists.
+enum class DummyShape { kArgon2id, kSystemCrypt, kBoth };
 
 struct PasswordResult {
   bool ok = false;

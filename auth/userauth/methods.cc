@@ -144,10 +144,10 @@ UserAuth::Outcome UserAuth::try_password(wire::Reader& r) {
   r.expect_end("password request");
   key_description_.clear();
   if (change) return Outcome::kFailure;  // password changes are not offered
-  bool virtual_shape = (user_ && user_->is_virtual) || !settings_.virtual_users_file.empty();
-  PasswordResult result =
-      check_password(account_allowed_ ? &*user_ : nullptr, password,
-                     virtual_shape ? DummyShape::kArgon2id : DummyShape::kSystemCrypt);
+  // With a VirtualUsersFile, names may be virtual or system accounts: failures cost both.
+  bool both_kinds = (user_ && user_->is_virtual) || !settings_.virtual_users_file.empty();
+  PasswordResult result = check_password(account_allowed_ ? &*user_ : nullptr, password,
+                                         both_kinds ? DummyShape::kBoth : DummyShape::kSystemCrypt);
   if (!result.ok && account_allowed_) log::verbose("password: {}", result.reason);
   return result.ok && account_usable("password", false) ? Outcome::kSuccess : Outcome::kFailure;
 }

@@ -76,6 +76,10 @@ def setUpModule():
         raise AssertionError("the invalid user exists")
     except KeyError:
         pass
+    # A system account with a locked password, next to the virtual users: its failures must
+    # cost what an unknown name's do (once they took crypt(3) only, the unknown Argon2id).
+    M["system"] = "daemon"
+    pwd.getpwnam(M["system"])
     M["wrong"] = Ed25519PrivateKey.generate()
     M["server"] = hostile.Server([f"VirtualUsersFile={users}", "PasswordAuthentication=yes",
                                   "MaxAuthTries=6"])
@@ -183,10 +187,10 @@ def attempt(kind, user):
 
 
 class Enumeration(unittest.TestCase):
-    def check(self, kind, samples):
+    def check(self, kind, samples, valid="valid"):
         verdicts = []
         for round_no in range(ROUNDS):
-            verdicts.append(self.measure(kind, samples, round_no))
+            verdicts.append(self.measure(kind, samples, round_no, valid))
             if verdicts[-1] == 0:
                 break
         M["server"].assert_up(self)
@@ -194,14 +198,15 @@ class Enumeration(unittest.TestCase):
                          f"{kind}: reply times tell valid from invalid users in all {ROUNDS} "
                          f"rounds (see the lines above)")
 
-    def measure(self, kind, samples, round_no):
-        """One round; returns 0, or the sign of a significant median difference."""
+    def measure(self, kind, samples, round_no, valid):
+        """One round; returns 0, or the sign of a significant median difference. `valid` is the
+        key in M of the existing user compared with the invalid one."""
         times = {"valid": [], "invalid": []}
         sequences = {"valid": set(), "invalid": set()}
         order = ["valid", "invalid"]
         for i in range(samples):
             for who in (order if i % 2 == 0 else order[::-1]):  # alternate to cancel drift
-                replies, took = attempt(kind, M[who])
+                replies, took = attempt(kind, M[valid if who == "valid" else who])
                 times[who].append(took)
                 sequences[who].add(tuple(replies))
                 if kind == "malformed":
@@ -238,6 +243,9 @@ class Enumeration(unittest.TestCase):
 
     def test_wrong_password(self):
         self.check("wrong_password", PASSWORD_SAMPLES)
+
+    def test_system_account_wrong_password(self):
+        self.check("wrong_password", PASSWORD_SAMPLES, valid="system")
 
     def test_statistics_detect_a_real_difference(self):
         # The test's own statistics: shifted samples are told apart, equal ones are not.
