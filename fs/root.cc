@@ -193,6 +193,14 @@ void Root::note_written(std::string_view path) {
 bool Root::wrote(std::string_view path) const { return written_.count(normalize(path)) != 0; }
 
 Result<File> Root::open(std::string_view path, int flags, mode_t mode) {
+  return open_file(path, flags, mode, policy_.atomic());
+}
+
+Result<File> Root::create_replacing(std::string_view path, mode_t mode) {
+  return open_file(path, O_WRONLY | O_CREAT | O_TRUNC, mode, /*atomic=*/true);
+}
+
+Result<File> Root::open_file(std::string_view path, int flags, mode_t mode, bool atomic) {
   flags &= O_ACCMODE | O_CREAT | O_TRUNC | O_EXCL | O_APPEND;
   bool writing = is_write_open(flags);
   if (writing) {
@@ -207,7 +215,7 @@ Result<File> Root::open(std::string_view path, int flags, mode_t mode) {
   }
   // A drop box always takes the atomic path, O_APPEND or not: that is where an existing file
   // is refused, so no flag combination may reach (and truncate or extend) another upload.
-  if (policy_.atomic() && (flags & O_CREAT) && (policy_.drop_box || !(flags & O_APPEND))) {
+  if (atomic && (flags & O_CREAT) && (policy_.drop_box || !(flags & O_APPEND))) {
     return open_atomic(path, flags, mode);
   }
   int oflags = flags | O_NONBLOCK | O_NOCTTY;  // no hang on a FIFO; cleared below

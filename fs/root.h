@@ -50,6 +50,10 @@ class Root {
   // `flags` are open(2) flags: O_RDONLY/O_WRONLY/O_RDWR with O_CREAT, O_TRUNC, O_EXCL, O_APPEND.
   // `mode` is the client's requested mode for a new file (umask / forced mode applied here).
   Result<File> open(std::string_view path, int flags, mode_t mode);
+  // A new version of `path`, written under a hidden temporary name and renamed over it by a
+  // clean close(), whatever the policy says about atomic uploads (the SCP sink always wants
+  // that). A temporary file left by a killed process is swept like an atomic upload's.
+  Result<File> create_replacing(std::string_view path, mode_t mode);
   Result<Dir> opendir(std::string_view path);
 
   Status remove(std::string_view path);
@@ -82,6 +86,7 @@ class Root {
   Result<UniqueFd> resolve(std::string_view path, int flags, mode_t mode = 0);
   Status check_path(std::string_view path) const;
   Status deny_if_read_only() const;
+  Result<File> open_file(std::string_view path, int flags, mode_t mode, bool atomic);
   Result<File> open_atomic(std::string_view path, int flags, mode_t mode);
   void sweep_once(int dir);
   Status deny_reserved_name(std::string_view path) const;

@@ -1,31 +1,12 @@
 #include "scp/sink.h"
 
 #include <fcntl.h>
-#include <sys/random.h>
 
-#include <cstdio>
-#include <cstring>
 #include <utility>
 
 #include "fs/path.h"
 
 namespace wharf::scp {
-namespace {
-
-// A hidden name next to `path` for receiving it ("dir/.name.scp-<random>").
-std::string temp_path_for(const std::string& path) {
-  fs::SplitPath split = fs::split_path(path);
-  uint64_t nonce = 0;
-  if (::getrandom(&nonce, sizeof nonce, 0) != sizeof nonce)
-    nonce ^= reinterpret_cast<uintptr_t>(&split);
-  char suffix[32];
-  std::snprintf(suffix, sizeof suffix, ".scp-%016llx", static_cast<unsigned long long>(nonce));
-  std::string name = "." + split.name + suffix;
-  if (name.size() > 255) name = std::string(".scp-upload") + suffix;
-  return join_path(split.parent, name);
-}
-
-}  // namespace
 
 Sink::Sink(fs::Root& root, Command cmd) : root_(root), cmd_(std::move(cmd)) {
   target_ = client_path(root_.policy(), cmd_.paths.at(0));
@@ -146,20 +127,13 @@ void Sink::on_file(const Record& rec) {
   state_ = up_.remaining == 0 ? State::kStatus : State::kData;
 }
 
-// Creates the file under a temporary name: fs's atomic upload when the policy asks for one,
-// otherwise our own hidden name in the same directory, renamed over the final name on commit.
+// Creates the file under a temporary name that a clean close() renames over the final name
+// (never written through a symlink there, never seen half written), with any policy. fs sweeps
+// the temporary files a killed connection process leaves.
 fs::Status Sink::open_upload() {
-  if (root_.policy().atomic()) {
-    auto f = root_.open(up_.path, O_WRONLY | O_CREAT | O_TRUNC, up_.mode);
-    if (!f) return f.status();
-    up_.file.emplace(std::move(*f));
-    return {};
-  }
-  std::string temp = temp_path_for(up_.path);
-  auto f = root_.open(temp, O_WRONLY | O_CREAT | O_EXCL, up_.mode);
+  auto f = root_.create_replacing(up_.path, up_.mode);
   if (!f) return f.status();
   up_.file.emplace(std::move(*f));
-  up_.temp_path = std::move(temp);
   return {};
 }
 
@@ -249,27 +223,16 @@ fs::Status Sink::commit_upload() {
       return s;
     }
   }
-  fs::Status closed = f.close();  // an fs atomic upload is renamed into place here
+  fs::Status closed = f.close();  // renamed into place here
   up_.file.reset();
-  if (!closed) {
-    abort_upload();
-    return closed;
-  }
-  if (up_.temp_path.empty()) return {};
-  fs::Status moved = root_.rename(up_.temp_path, up_.path, /*replace=*/true);
-  if (!moved) abort_upload();
-  up_.temp_path.clear();
-  return moved;
+  if (!closed) abort_upload();
+  return closed;
 }
 
 void Sink::abort_upload() {
   wbuf_.clear();
   up_.data = wire::Bytes();
-  up_.file.reset();  // an fs atomic upload removes its temporary file here
-  if (!up_.temp_path.empty()) {
-    (void)root_.remove(up_.temp_path);
-    up_.temp_path.clear();
-  }
+  up_.file.reset();  // removes the temporary file of an unfinished upload
 }
 
 void Sink::on_dir(const Record& rec) {

@@ -51,8 +51,7 @@ class Sink : public Session {
   // The file being received.
   struct Upload {
     std::optional<fs::File> file;
-    std::string path;       // final client path
-    std::string temp_path;  // our own temporary name, when fs does not do atomic uploads
+    std::string path;  // final client path
     mode_t mode = 0;
     std::optional<Times> times;
     uint64_t remaining = 0;

@@ -371,6 +371,24 @@ TEST_F(SinkTest, AbandonedUploadIsRemoved) {
   }
 }
 
+TEST_F(SinkTest, TemporaryFileOfAKilledProcessIsSwept) {
+  // SIGKILL (the OOM killer, a crash) runs no destructor: the temporary file stays, unlocked.
+  // It used to be named .f.scp-<hex>, which nothing ever swept; the next upload into the
+  // directory now removes it, with any policy.
+  for (bool atomic : {false, true}) {
+    fs::Policy p;
+    p.atomic_uploads = atomic;
+    Open(p);
+    std::ofstream(target_ / ".f.wharf-0123456789abcdef") << "partial";
+    Sink sink(*root_, Cmd("scp -t t"));
+    Run(sink, "C0644 5 g\nhello\0"s);
+    EXPECT_TRUE(sink.finished());
+    EXPECT_EQ(Snapshot(target_).tree.size(), 1u) << atomic;  // g only
+    EXPECT_TRUE(stdfs::exists(target_ / "g"));
+    stdfs::remove(target_ / "g");
+  }
+}
+
 TEST_F(SinkTest, SmallAndLargeFilesInOneSession) {
   std::string small = RandomBytes(kBufferedUpload, 8), large = RandomBytes(kBufferedUpload + 1, 9);
   std::string in = "C0600 " + std::to_string(small.size()) + " small\n" + small + Nul() + "C0600 " +
@@ -431,7 +449,8 @@ TEST_F(SinkTest, MutatedSessions) {
     Run(sink, in, 1 + gen() % 64);
     EXPECT_TRUE(sink.finished());
     for (auto& e : stdfs::recursive_directory_iterator(dir)) {
-      EXPECT_EQ(e.path().filename().string().find(".scp-"), std::string::npos) << e.path();
+      // No temporary file of an upload is left (fs/atomic.h's marker).
+      EXPECT_EQ(e.path().filename().string().find(".wharf-"), std::string::npos) << e.path();
     }
   }
 }
