@@ -8,6 +8,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "daemon/safe_path.h"
+
 namespace wharf::daemon {
 
 namespace {
@@ -47,9 +49,18 @@ std::string prepare_state_directory(const std::string& configured) {
   if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     throw std::runtime_error("StateDirectory " + dir + " is not a directory");
   }
-  // Host keys live here: like sshd's StrictModes, refuse a directory others can write to.
+  // Host keys live here, and the demo's files are made here as root: like sshd's StrictModes,
+  // refuse a directory others can write to, or own (and so fill with planted keys or symlinks
+  // before the first start), or could swap for another higher up.
   if (st.st_mode & (S_IWGRP | S_IWOTH)) {
     throw std::runtime_error("StateDirectory " + dir + " is writable by group or others");
+  }
+  if (st.st_uid != geteuid()) {
+    throw std::runtime_error("StateDirectory " + dir + " is owned by uid " +
+                             std::to_string(st.st_uid) + ", not by the server's");
+  }
+  if (auto why = unsafe_directory_path(dir, /*include_last=*/true)) {
+    throw std::runtime_error("StateDirectory " + dir + ": " + *why);
   }
   return dir;
 }

@@ -3,10 +3,12 @@
 dumping, inetd mode behind ProxyCommand, IPv4 and IPv6 listeners, clean stop, bad banners."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -190,6 +192,29 @@ class Process(unittest.TestCase):
         finally:
             server.stop()
         self.assertFalse(os.path.exists(pid_path))
+
+    def test_state_directory_others_could_replace_is_refused(self):
+        # Host keys live there, and the demo's files are made there as root.
+        base = tempfile.mkdtemp(prefix="unsafe-", dir=wharfd.safe_base())
+        try:
+            state = os.path.join(base, "state")
+            os.mkdir(state, 0o700)
+            os.chmod(base, 0o777)  # anyone could rename "state" away and put their own there
+            server = wharfd.Wharfd(state_dir=state)
+            with self.assertRaises(RuntimeError) as e:
+                server.start()
+            self.assertIn(f"{base} is writable by group or others", str(e.exception))
+            os.chmod(base, 0o755)
+            if os.geteuid() == 0:  # owned by another account: its owner plants keys or links
+                os.chown(state, 65534, 65534)
+                with self.assertRaises(RuntimeError) as e:
+                    wharfd.Wharfd(state_dir=state).start()
+                self.assertIn("is owned by uid 65534", str(e.exception))
+                os.chown(state, 0, 0)
+            with wharfd.Wharfd(state_dir=state) as server:  # the same, made safe: it starts
+                self.assertIn("ready", server.read_log())
+        finally:
+            shutil.rmtree(base, ignore_errors=True)
 
     def test_unwritable_pid_file_is_logged_and_the_server_runs(self):
         pid_path = os.path.join(STATE, "no-such-dir", "wharfd.pid")

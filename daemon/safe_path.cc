@@ -1,0 +1,72 @@
+#include "daemon/safe_path.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+namespace wharf::daemon {
+namespace {
+
+struct FdCloser {
+  int fd;
+  ~FdCloser() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+std::vector<std::string> components(const std::string& abs) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < abs.size()) {
+    size_t j = abs.find('/', i);
+    if (j == std::string::npos) j = abs.size();
+    if (j > i) out.push_back(abs.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+std::optional<std::string> unsafe(int fd, const std::string& shown) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return shown + ": " + std::strerror(errno);
+  if (st.st_uid != 0 && st.st_uid != ::geteuid()) {
+    return shown + " is owned by uid " + std::to_string(st.st_uid);
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
+    return shown + " is writable by group or others";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> unsafe_directory_path(const std::string& path, bool include_last) {
+  std::unique_ptr<char, decltype(&std::free)> real(::realpath(path.c_str(), nullptr), &std::free);
+  if (!real) return path + ": " + std::strerror(errno);
+  const std::vector<std::string> parts = components(real.get());
+  FdCloser dir{::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)};
+  if (dir.fd < 0) return std::string("/: ") + std::strerror(errno);
+  std::string shown = "/";
+  if (!parts.empty() || include_last) {
+    if (auto why = unsafe(dir.fd, shown)) return why;
+  }
+  for (size_t i = 0; i < parts.size(); ++i) {
+    int next = ::openat(dir.fd, parts[i].c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    shown += (i == 0 ? "" : "/") + parts[i];
+    if (next < 0) return shown + ": " + std::strerror(errno);
+    ::close(dir.fd);
+    dir.fd = next;
+    if (i + 1 < parts.size() || include_last) {
+      if (auto why = unsafe(dir.fd, shown)) return why;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace wharf::daemon
