@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "auth/tokens.h"
+#include "daemon/safe_path.h"
 #include "log/log.h"
 
 namespace wharf::daemon {
@@ -79,6 +80,13 @@ fs::Policy policy_for(const auth::User& user, const conf::Settings& s,
 Confined confine(const auth::User& user, const conf::Settings& settings) {
   Confined out;
   out.host_root = user_root_path(user, settings);
+  // Only root (or the server's own user) may be able to change where the root path leads: a
+  // directory above it that another account can write lets that account swap the root for any
+  // directory it likes, and a virtual user without ids then even runs as that directory's owner
+  // (sshd's safely_chroot() checks the same). The root itself may belong to the user.
+  if (auto why = unsafe_directory_path(out.host_root, /*include_last=*/false)) {
+    throw std::runtime_error("refusing root " + out.host_root + ": " + *why);
+  }
   fs::Policy policy = policy_for(user, settings, out.host_root);
   std::string session_root = out.host_root;
   if (geteuid() == 0) {

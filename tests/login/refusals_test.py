@@ -51,6 +51,36 @@ def auth_trace(user, key):
 
 
 class Refusals(unittest.TestCase):
+    def test_root_below_a_directory_another_account_owns_is_refused(self):
+        # Whoever owns a directory above a user's root can swap the root for any directory it
+        # likes (sshd's safely_chroot() refuses the same). The root itself may be the user's.
+        parent = os.path.join(M["area"].base, login.unique_name("foreign-"))
+        os.mkdir(parent, 0o755)
+        os.chown(parent, 1, 1)
+        uid = M["uid"] + 1 if M["uid"] < 62999 else M["uid"] - 1
+        name = login.unique_name("rlf")
+        root = os.path.join(parent, name)
+        os.mkdir(root, 0o755)
+        os.chown(root, uid, uid)
+        login.authorize(root, [login.public_line(M["good"])], uid, uid)
+        users = login.write_users_file(os.path.join(parent, "users"),
+                                       [(name, "", uid, uid, root)])
+        state = login.wharfd.make_state_dir()
+        login.make_host_keys(state)
+        server = login.start(state, f"VirtualUsersFile {users}\nLogLevel VERBOSE\n")
+        try:
+            r = login.sftp(server, name, M["good"], ["pwd"])
+            self.assertNotEqual(r.returncode, 0, r.stdout)
+            self.assertNotIn("Remote working directory", r.stdout)
+            self.assertIn(f"{parent} is owned by uid 1", server.read_log())
+            os.chown(parent, 0, 0)  # the same layout, owned by root: served
+            r = login.sftp(server, name, M["good"], ["pwd"])
+            self.assertEqual(r.returncode, 0, r.stderr + server.read_log()[-2000:])
+            self.assertIn("Remote working directory: /", r.stdout)
+        finally:
+            server.stop()
+            login.shutil.rmtree(state, ignore_errors=True)
+
     def test_wrong_key_and_unknown_user_get_identical_message_sequences(self):
         known, known_trace = auth_trace(M["user"], M["wrong"])
         unknown, unknown_trace = auth_trace(login.unique_name("nosuch"), M["wrong"])
