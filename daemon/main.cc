@@ -136,8 +136,22 @@ int run(const Options& opts) {
 }  // namespace
 }  // namespace wharf::daemon
 
+namespace {
+
+// A descriptor inherited from whoever started wharfd (a directory, a socket) would reach every
+// connection process, through the chroot and the uid drop, and lead out of the root: all but
+// stdin, stdout and stderr are closed first, as sshd does (closefrom()).
+void close_inherited_descriptors() {
+  if (::close_range(3, ~0U, 0) == 0) return;
+  const long max = ::sysconf(_SC_OPEN_MAX);
+  for (long fd = 3; fd < (max > 0 ? max : 65536); ++fd) ::close(static_cast<int>(fd));
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace wharf;
+  close_inherited_descriptors();
   daemon::Options opts;
   try {
     opts = daemon::parse_options(std::vector<std::string>(argv + 1, argv + argc));

@@ -193,6 +193,19 @@ class Process(unittest.TestCase):
             server.stop()
         self.assertFalse(os.path.exists(pid_path))
 
+    def test_inherited_descriptors_are_closed(self):
+        # An fd wharfd inherits would reach every connection process, through chroot and the
+        # uid drop: a directory fd leads out of any root.
+        fd = os.open("/etc", os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            with wharfd.Wharfd(state_dir=STATE, pass_fds=(fd,)) as server:
+                fds = f"/proc/{server.proc.pid}/fd"
+                links = [os.readlink(os.path.join(fds, n)) for n in os.listdir(fds)]
+                self.assertTrue(any(link.startswith("socket:") for link in links), links)
+                self.assertNotIn("/etc", links)
+        finally:
+            os.close(fd)
+
     def test_state_directory_others_could_replace_is_refused(self):
         # Host keys live there, and the demo's files are made there as root.
         base = tempfile.mkdtemp(prefix="unsafe-", dir=wharfd.safe_base())

@@ -46,12 +46,14 @@ def make_state_dir():
 class Wharfd:
     """One wharfd process. Use as a context manager or call start()/stop()."""
 
-    def __init__(self, state_dir=None, config_text=None, overrides=(), args=(), port=None):
+    def __init__(self, state_dir=None, config_text=None, overrides=(), args=(), port=None,
+                 pass_fds=()):
         self.state_dir = state_dir or make_state_dir()
         self.port = port or wharftest.free_port()
         self.config_text = config_text
         self.overrides = list(overrides)
         self.args = list(args)
+        self.pass_fds = tuple(pass_fds)  # descriptors wharfd inherits (it must close them)
         self.proc = None
         self.log_path = os.path.join(wharftest.tmpdir(), f"wharfd-{self.port}.log")
 
@@ -72,7 +74,8 @@ class Wharfd:
 
     def start(self, timeout=60.0):
         self.log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(self.command(), stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(self.command(), stdout=self.log, stderr=subprocess.STDOUT,
+                                     pass_fds=self.pass_fds)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
