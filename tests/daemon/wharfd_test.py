@@ -229,6 +229,19 @@ class Process(unittest.TestCase):
         finally:
             shutil.rmtree(base, ignore_errors=True)
 
+    def test_host_key_others_can_read_is_refused(self):
+        key = os.path.join(wharftest.tmpdir(), "open_host_key")
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key], check=True,
+                       capture_output=True, timeout=60)
+        os.chmod(key, 0o644)
+        server = wharfd.Wharfd(state_dir=STATE, overrides=[f"HostKey={key}"])
+        with self.assertRaises(RuntimeError) as e:
+            server.start()
+        self.assertIn(f"HostKey {key}: permissions 0644 are too open", str(e.exception))
+        os.chmod(key, 0o600)
+        with wharfd.Wharfd(state_dir=STATE, overrides=[f"HostKey={key}"]) as server:
+            self.assertIn("Host key: 256 SHA256:", server.read_log())
+
     def test_unwritable_pid_file_is_logged_and_the_server_runs(self):
         pid_path = os.path.join(STATE, "no-such-dir", "wharfd.pid")
         with wharfd.Wharfd(state_dir=STATE, overrides=[f"PidFile={pid_path}"]) as server:
