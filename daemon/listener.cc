@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -12,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -273,10 +275,60 @@ PeerInfo describe_socket(int fd) {
   return info;
 }
 
+// A ListenAddress may be a host name, as in sshd_config: it is resolved (getaddrinfo) to every
+// address it has, each listened on. Numeric addresses are taken as they are.
+std::vector<ListenEndpoint> resolve(const ListenEndpoint& ep) {
+  unsigned char buf[sizeof(in6_addr)];
+  if (inet_pton(AF_INET, ep.address.c_str(), buf) == 1 ||
+      inet_pton(AF_INET6, ep.address.c_str(), buf) == 1) {
+    return {ep};
+  }
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (int rc = getaddrinfo(ep.address.c_str(), nullptr, &hints, &found); rc != 0) {
+    throw std::runtime_error(fmt::format("ListenAddress {}: {}", ep.address, gai_strerror(rc)));
+  }
+  std::vector<ListenEndpoint> out;
+  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    sockaddr_storage ss{};
+    std::memcpy(&ss, a->ai_addr, std::min<size_t>(a->ai_addrlen, sizeof ss));
+    ListenEndpoint numeric{"", ep.port};
+    int ignored = 0;
+    split_address(ss, numeric.address, ignored);
+    bool seen = std::any_of(out.begin(), out.end(),
+                            [&](const ListenEndpoint& e) { return e.address == numeric.address; });
+    if (!numeric.address.empty() && !seen) out.push_back(numeric);
+  }
+  freeaddrinfo(found);
+  if (out.empty()) throw std::runtime_error("ListenAddress " + ep.address + ": no address");
+  return out;
+}
+
 std::vector<int> open_listeners(const std::vector<ListenEndpoint>& endpoints) {
   std::vector<int> fds;
   try {
-    for (const auto& ep : endpoints) fds.push_back(listen_on(ep));
+    for (const auto& named : endpoints) {
+      std::vector<ListenEndpoint> all = resolve(named);
+      if (all.size() == 1) {
+        fds.push_back(listen_on(all[0]));
+        continue;
+      }
+      // A name with several addresses (localhost: 127.0.0.1 and ::1) is served on those that
+      // can be bound here, as sshd does; it fails only if none can.
+      std::string first_error;
+      size_t bound = 0;
+      for (const auto& ep : all) {
+        try {
+          fds.push_back(listen_on(ep));
+          ++bound;
+        } catch (const std::runtime_error& e) {
+          log::error("{}", e.what());
+          if (first_error.empty()) first_error = e.what();
+        }
+      }
+      if (bound == 0) throw std::runtime_error(first_error);
+    }
   } catch (...) {
     for (int fd : fds) close(fd);
     throw;

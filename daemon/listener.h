@@ -12,7 +12,7 @@
 namespace wharf::daemon {
 
 struct ListenEndpoint {
-  std::string address;  // numeric IPv4 or IPv6 address
+  std::string address;  // IPv4 or IPv6 address, or a host name resolved when listening
   int port = 0;
 };
 
@@ -26,7 +26,8 @@ struct PeerInfo {
 // Fills a PeerInfo for a connected socket (getpeername/getsockname).
 PeerInfo describe_socket(int fd);
 
-// Binds and listens on every endpoint; throws std::runtime_error naming the endpoint on failure.
+// Binds and listens on every endpoint (every address of a host name); throws
+// std::runtime_error naming the endpoint on failure.
 std::vector<int> open_listeners(const std::vector<ListenEndpoint>& endpoints);
 
 // Blocks SIGTERM, SIGINT, SIGHUP and SIGCHLD so the listener can take them from a signalfd.

@@ -267,6 +267,15 @@ class Process(unittest.TestCase):
                     s.settimeout(10)
                     self.assertTrue(s.recv(64).startswith(b"SSH-2.0-Wharf_"), host)
 
+    def test_listen_address_may_be_a_host_name(self):
+        # As in sshd_config: "localhost" is resolved and each of its addresses listened on.
+        with wharfd.Wharfd(state_dir=STATE, config_text="ListenAddress localhost\n") as server:
+            self.assertIn("Server listening on 127.0.0.1 port", server.read_log())
+            with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+                s.settimeout(10)
+                self.assertTrue(s.recv(64).startswith(b"SSH-2.0-Wharf_"))
+        # (An unresolvable name is not tried: resolving it would query DNS off this machine.)
+
     def test_many_connections_at_once_each_get_a_child(self):
         with wharfd.Wharfd(state_dir=STATE) as server:
             procs = [subprocess.Popen(["ssh", "-v", "-p", str(server.port), *wharfd.SSH_OPTS,
