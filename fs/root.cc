@@ -90,15 +90,18 @@ std::string Root::client_path_of(int fd, std::string_view fallback) const {
 
 Result<std::string> Root::realpath(std::string_view path) {
   if (has_nul(path)) return Errno{EINVAL};
-  std::string canon = normalize(path.empty() ? std::string_view(".") : path);
-  auto fd = resolve(canon, O_PATH);
-  if (fd) return client_path_of(fd->get(), canon);
+  // The kernel resolves the path as every other request does: "link/.." is the parent of the
+  // link's target, as realpath(3) in OpenSSH's sftp-server says, not the link's directory.
+  std::string_view p = path.empty() ? std::string_view(".") : path;
+  auto fd = resolve(p, O_PATH);
+  if (fd) return client_path_of(fd->get(), normalize(p));
   if (fd.error() != ENOENT) return fd.status();
   // A missing final component is allowed; its parent must exist (OpenSSH's sftp_realpath).
-  SplitPath split = split_path(canon);
+  SplitPath split = split_path(p);
+  if (split.name.empty()) return Errno{ENOENT};
   auto dir = resolve(split.parent, O_PATH | O_DIRECTORY);
   if (!dir) return dir.status();
-  std::string parent = client_path_of(dir->get(), split.parent);
+  std::string parent = client_path_of(dir->get(), normalize(split.parent));
   return parent == "/" ? "/" + split.name : parent + "/" + split.name;
 }
 

@@ -69,6 +69,12 @@ TEST_F(RootFixture, RealpathIsClientView) {
   EXPECT_EQ(*root_->realpath("lnk"), "/a/b");
   EXPECT_EQ(*root_->realpath("a/missing"), "/a/missing");
   EXPECT_EQ(root_->realpath("missing/x").error(), ENOENT);
+  // ".." after a symlink is the parent of its target, as for every other request (and for
+  // realpath(3)); it once was the link's own directory, read as text.
+  EXPECT_EQ(*root_->realpath("lnk/.."), "/a");
+  EXPECT_EQ(*root_->realpath("lnk/../missing"), "/a/missing");
+  EXPECT_EQ(root_->realpath("missing/../a").error(), ENOENT);
+  EXPECT_EQ(root_->realpath("missing/..").error(), ENOENT);
 }
 
 TEST_F(RootFixture, DirectoryOps) {

@@ -156,6 +156,17 @@ class SftpClient(unittest.TestCase):
         self.assertFalse(os.path.exists(os.path.join(self.local, "s2")))
         self.assertEqual(os.listdir(outside), ["secret"])
 
+    def test_dot_dot_after_a_symlink_is_its_targets_parent(self):
+        # REALPATH (cd) resolves like every other request, as OpenSSH's realpath(3) does.
+        os.makedirs(self.path("dir2", "deep"))
+        with open(self.path("dir2", "x"), "w") as f:
+            f.write("x\n")
+        os.symlink("dir2/deep", self.path("deeplink"))
+        out = self.sftp(["cd deeplink/..", "pwd", "ls", "cd /", "-cd nope/..", "pwd"])
+        self.assertIn("Remote working directory: /dir2\n", out)
+        self.assertIn("deep", out)
+        self.assertEqual(out.count("Remote working directory: /\n"), 1)
+
 
 if __name__ == "__main__":
     wharftest.main()
