@@ -16,9 +16,50 @@ Errno last_errno() { return Errno{errno ? errno : EIO}; }
 
 }  // namespace
 
+AtomicUpload::~AtomicUpload() {
+  // Abandoned: the partial data never reaches the final name.
+  if (!temp_name.empty() && dir.valid()) ::unlinkat(dir.get(), temp_name.c_str(), 0);
+}
+
+Status AtomicUpload::commit(int fd) {
+  // Data durable, then the name, then the directory entry (fsync file + directory).
+  Status result;
+  if (write_error != 0) {
+    result = Errno{write_error};
+  } else if (::fsync(fd) != 0) {
+    result = last_errno();
+  } else if (no_replace
+                 ? ::renameat2(dir.get(), temp_name.c_str(), dir.get(), final_name.c_str(),
+                               RENAME_NOREPLACE) != 0
+                 : ::renameat(dir.get(), temp_name.c_str(), dir.get(), final_name.c_str()) != 0) {
+    result = last_errno();
+  } else {
+    temp_name.clear();
+    UniqueFd d(::openat(dir.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!d.valid() || ::fsync(d.get()) != 0) result = last_errno();
+  }
+  if (!temp_name.empty()) {
+    ::unlinkat(dir.get(), temp_name.c_str(), 0);
+    temp_name.clear();
+  }
+  return result;
+}
+
 File::~File() {
-  // Abandoned atomic upload: the partial data never reaches the final name.
-  if (!temp_name_.empty() && dir_.valid()) ::unlinkat(dir_.get(), temp_name_.c_str(), 0);
+  if (upload_) --upload_->open_handles;  // dropped without close(): never its commit
+}
+
+File& File::operator=(File&& other) noexcept {
+  if (this != &other) {
+    if (upload_) --upload_->open_handles;
+    fd_ = std::move(other.fd_);
+    root_ = other.root_;
+    readable_ = other.readable_;
+    writable_ = other.writable_;
+    append_ = other.append_;
+    upload_ = std::move(other.upload_);
+  }
+  return *this;
 }
 
 Result<size_t> File::pread(void* buf, size_t n, uint64_t offset) {
@@ -35,7 +76,7 @@ Status File::pwrite(const void* buf, size_t n, uint64_t offset) {
   Status s = write_all(buf, n, offset);
   // A failed write (a full disk) leaves a hole or a short file: an atomic upload that saw one is
   // never committed, whatever the client does next.
-  if (!s && !temp_name_.empty() && write_error_ == 0) write_error_ = s.error();
+  if (!s && upload_ && upload_->write_error == 0) upload_->write_error = s.error();
   return s;
 }
 
@@ -101,27 +142,9 @@ Result<struct statvfs> File::statvfs() const {
 
 Status File::close() {
   Status result;
-  if (!temp_name_.empty()) {
-    // Commit: data durable, then the name, then the directory entry (fsync file + directory).
-    if (write_error_ != 0) {
-      result = Errno{write_error_};
-    } else if (::fsync(fd_.get()) != 0) {
-      result = last_errno();
-    } else if (no_replace_ ? ::renameat2(dir_.get(), temp_name_.c_str(), dir_.get(),
-                                         final_name_.c_str(), RENAME_NOREPLACE) != 0
-                           : ::renameat(dir_.get(), temp_name_.c_str(), dir_.get(),
-                                        final_name_.c_str()) != 0) {
-      result = last_errno();
-    } else {
-      temp_name_.clear();
-      UniqueFd d(::openat(dir_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-      if (!d.valid() || ::fsync(d.get()) != 0) result = last_errno();
-    }
-    if (!temp_name_.empty()) {
-      ::unlinkat(dir_.get(), temp_name_.c_str(), 0);
-      temp_name_.clear();
-    }
-    dir_.reset();
+  if (std::shared_ptr<AtomicUpload> up = std::move(upload_)) {
+    // The last handle of the upload commits it; the others only close.
+    if (--up->open_handles == 0) result = up->commit(fd_.get());
   }
   if (fd_.valid() && ::close(fd_.release()) != 0 && result.ok()) result = last_errno();
   return result;

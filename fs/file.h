@@ -28,14 +28,35 @@ struct Attrs {
   std::optional<int64_t> mtime;
 };
 
+// One atomic upload: a hidden temporary file in the final name's directory. The handles of a
+// session opened on one name share it, so their writes land in one file as they would without
+// atomic uploads; the last of them to be closed commits it. Not committed (every handle dropped
+// or closed after a failed write), the temporary file is removed.
+struct AtomicUpload {
+  AtomicUpload() = default;
+  AtomicUpload(const AtomicUpload&) = delete;
+  AtomicUpload& operator=(const AtomicUpload&) = delete;
+  ~AtomicUpload();
+  // fsyncs the data (through `fd`, any handle's), renames it over the final name (without
+  // replacing one if no_replace) and fsyncs the directory; on failure removes it.
+  Status commit(int fd);
+
+  UniqueFd dir;
+  std::string temp_name;  // empty once committed or removed
+  std::string final_name;
+  bool no_replace = false;  // O_EXCL, drop box
+  int write_error = 0;      // the first failed write through any of its handles
+  int open_handles = 0;     // handles not closed yet
+};
+
 // An open regular file. For an atomic upload the data goes to a hidden temporary file in the same
-// directory; close() fsyncs it, renames it over the final name and fsyncs the directory. A File
-// destroyed without close() (a dropped connection) removes the temporary file, so the final name
-// never holds a partial upload.
+// directory (AtomicUpload); the close() of its last handle fsyncs it, renames it over the final
+// name and fsyncs the directory. A dropped connection removes the temporary file, so the final
+// name never holds a partial upload.
 class File {
  public:
   File(File&&) noexcept = default;
-  File& operator=(File&&) noexcept = default;
+  File& operator=(File&& other) noexcept;
   ~File();
 
   int fd() const { return fd_.get(); }
@@ -65,13 +86,7 @@ class File {
   bool readable_ = false;
   bool writable_ = false;
   bool append_ = false;
-  // Atomic upload state: the directory, temporary and final names, and whether the commit must
-  // not replace an existing file (O_EXCL, drop box).
-  UniqueFd dir_;
-  std::string temp_name_;
-  std::string final_name_;
-  bool no_replace_ = false;
-  int write_error_ = 0;  // the first failed write of an atomic upload
+  std::shared_ptr<AtomicUpload> upload_;  // set for an atomic upload until close()
 };
 
 struct DirEntry {

@@ -263,6 +263,13 @@ Result<File> Root::open_atomic(std::string_view path, int flags, mode_t mode) {
   if (parent->name.empty()) return Errno{EISDIR};
   const std::string& name = parent->name;
   struct stat st;
+  if (::fstat(parent->dir.get(), &st) != 0) return last_errno();
+  UploadKey key{st.st_dev, st.st_ino, name};
+  if (auto it = uploads_.find(key); it != uploads_.end()) {
+    if (std::shared_ptr<AtomicUpload> up = it->second.lock()) {
+      return join_upload(std::move(up), path, flags);
+    }
+  }
   bool exists = ::fstatat(parent->dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
   if (exists && (policy_.drop_box || (flags & O_EXCL))) {
     return Errno{policy_.drop_box ? EACCES : EEXIST};
@@ -287,15 +294,18 @@ Result<File> Root::open_atomic(std::string_view path, int flags, mode_t mode) {
   UniqueFd fd(::openat(parent->dir.get(), temp.c_str(),
                        O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, m));
   if (!fd.valid()) return last_errno();
+  auto up = std::make_shared<AtomicUpload>();
+  up->dir = std::move(parent->dir);
+  up->temp_name = std::move(temp);
+  up->final_name = name;
+  up->no_replace = policy_.drop_box || (flags & O_EXCL);
+  up->open_handles = 1;
   File f;  // from here on, an early return removes the temporary file
   f.fd_ = std::move(fd);
   f.root_ = this;
   f.readable_ = (flags & O_ACCMODE) != O_WRONLY;
   f.writable_ = true;
-  f.dir_ = std::move(parent->dir);
-  f.temp_name_ = std::move(temp);
-  f.final_name_ = name;
-  f.no_replace_ = policy_.drop_box || (flags & O_EXCL);
+  f.upload_ = up;
   if (flags & O_APPEND) {  // only a new file gets here with O_APPEND: writes go to its end
     ::fcntl(f.fd(), F_SETFL, O_APPEND);
     f.append_ = true;
@@ -306,6 +316,28 @@ Result<File> Root::open_atomic(std::string_view path, int flags, mode_t mode) {
     if (!policy_.file_mode && fdops::chmod(f.fd(), st.st_mode & 07777) != 0) return last_errno();
   }
   if (policy_.file_mode && fdops::chmod(f.fd(), m) != 0) return last_errno();
+  std::erase_if(uploads_, [](const auto& entry) { return entry.second.expired(); });
+  uploads_[key] = up;
+  note_written(path);
+  return f;
+}
+
+// Another handle on a name this session is uploading writes the same temporary file, as it would
+// write the same file without atomic uploads; it never starts a second, competing upload.
+Result<File> Root::join_upload(std::shared_ptr<AtomicUpload> up, std::string_view path, int flags) {
+  if (policy_.drop_box || (flags & O_EXCL)) return Errno{policy_.drop_box ? EACCES : EEXIST};
+  int oflags = O_RDWR | O_NOFOLLOW | O_CLOEXEC | (flags & O_APPEND);
+  UniqueFd fd(::openat(up->dir.get(), up->temp_name.c_str(), oflags));
+  if (!fd.valid()) return last_errno();
+  if ((flags & O_TRUNC) && ::ftruncate(fd.get(), 0) != 0) return last_errno();
+  File f;
+  f.fd_ = std::move(fd);
+  f.root_ = this;
+  f.readable_ = (flags & O_ACCMODE) != O_WRONLY;
+  f.writable_ = true;
+  f.append_ = flags & O_APPEND;
+  f.upload_ = std::move(up);
+  ++f.upload_->open_handles;
   note_written(path);
   return f;
 }

@@ -18,10 +18,12 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 #include "fs/fd.h"
@@ -88,6 +90,7 @@ class Root {
   Status deny_if_read_only() const;
   Result<File> open_file(std::string_view path, int flags, mode_t mode, bool atomic);
   Result<File> open_atomic(std::string_view path, int flags, mode_t mode);
+  Result<File> join_upload(std::shared_ptr<AtomicUpload> up, std::string_view path, int flags);
   void sweep_once(int dir);
   Status deny_reserved_name(std::string_view path) const;
   Status apply_attrs(int path_fd, std::string_view path, const Attrs& attrs, bool is_dir);
@@ -102,6 +105,10 @@ class Root {
   Policy policy_;
   std::set<std::string> written_;                 // drop box: client paths this session uploaded
   std::set<std::pair<dev_t, ino_t>> swept_dirs_;  // directories stale temporaries left
+  // This session's atomic uploads in progress, by directory and final name: a second handle
+  // on the same name shares one (join_upload).
+  using UploadKey = std::tuple<dev_t, ino_t, std::string>;
+  std::map<UploadKey, std::weak_ptr<AtomicUpload>> uploads_;
 };
 
 }  // namespace wharf::fs

@@ -253,6 +253,50 @@ TEST_F(RootFixture, AtomicUploadAbandonedLeavesPreviousFile) {
   EXPECT_EQ(std::distance(stdfs::directory_iterator(root_dir_), {}), 1);
 }
 
+TEST_F(RootFixture, AtomicUploadHandlesOfOneNameShareOneFile) {
+  // Two handles on one name once made two temporary files, and the last close won: "AAAAA" at
+  // 0 through one and "BBBBB" at 5 through the other left 01234BBBBB, all replies OK.
+  Policy p;
+  p.atomic_uploads = true;
+  Reopen(p);
+  spit(root_dir_ / "g", "0123456789");
+  auto a = root_->open("g", O_WRONLY | O_CREAT, 0644);
+  auto b = root_->open("./g", O_RDWR | O_CREAT, 0644);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE(a->pwrite("AAAAA", 5, 0).ok());
+  ASSERT_TRUE(b->pwrite("BBBBB", 5, 5).ok());
+  char buf[10];
+  ASSERT_EQ(*b->pread(buf, sizeof buf, 0), 10u);  // reads back what both wrote
+  EXPECT_EQ(std::string(buf, 10), "AAAAABBBBB");
+  ASSERT_TRUE(a->close().ok());
+  EXPECT_EQ(slurp(root_dir_ / "g"), "0123456789");  // b is still open: not committed yet
+  ASSERT_TRUE(b->close().ok());
+  EXPECT_EQ(slurp(root_dir_ / "g"), "AAAAABBBBB");
+  EXPECT_EQ(std::distance(stdfs::directory_iterator(root_dir_), {}), 2);  // inside, g
+  // O_EXCL: the name is taken while this session uploads it.
+  auto c = root_->open("h", O_WRONLY | O_CREAT | O_EXCL, 0644);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(root_->open("h", O_WRONLY | O_CREAT | O_EXCL, 0644).error(), EEXIST);
+  // O_TRUNC through a second handle truncates the shared file, as it would the real one.
+  ASSERT_TRUE(c->pwrite("long text", 9, 0).ok());
+  auto d = root_->open("h", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ASSERT_TRUE(d.ok());
+  ASSERT_TRUE(d->pwrite("hi", 2, 0).ok());
+  ASSERT_TRUE(d->close().ok());
+  ASSERT_TRUE(c->close().ok());
+  EXPECT_EQ(slurp(root_dir_ / "h"), "hi");
+  // Handles dropped without close (a lost connection): nothing committed, nothing left.
+  {
+    auto e = root_->open("k", O_WRONLY | O_CREAT, 0644);
+    auto f = root_->open("k", O_WRONLY | O_CREAT, 0644);
+    ASSERT_TRUE(e->pwrite("E", 1, 0).ok());
+    ASSERT_TRUE(f->close().ok());  // not the last handle: e is still open
+    EXPECT_FALSE(stdfs::exists(root_dir_ / "k"));
+  }
+  EXPECT_FALSE(stdfs::exists(root_dir_ / "k"));
+  EXPECT_EQ(std::distance(stdfs::directory_iterator(root_dir_), {}), 3);  // inside, g, h
+}
+
 TEST_F(RootFixture, UmaskAndForcedModes) {
   Policy p;
   p.umask = 027;
