@@ -72,6 +72,14 @@ AdmissionLimits admission_limits(const conf::Settings& s) {
           s.per_source_penalties, s.per_source_penalty_exempt_list};
 }
 
+// The VirtualUsersFile, if one is configured; its first bad line is a configuration error.
+auth::VirtualUsers load_configured_virtual_users(const conf::Settings& settings) {
+  if (settings.virtual_users_file.empty()) return {};
+  auth::VirtualUsers users = auth::load_virtual_users(settings.virtual_users_file);
+  if (!users.errors.empty()) throw conf::ConfigError(users.errors.front());
+  return users;
+}
+
 int run(const Options& opts) {
   conf::Config config = conf::Config::load(opts.config_file, opts.overrides);
   conf::Settings settings = config.global();
@@ -79,7 +87,14 @@ int run(const Options& opts) {
   log::set_level(opts.debug > 0
                      ? static_cast<log::Level>(static_cast<int>(log::Level::kInfo) + 1 + opts.debug)
                      : to_log_level(settings.log_level));
-  if (opts.test_only && !opts.dump) return 0;
+  if (opts.test_only && !opts.dump) {
+    // As sshd -t: the files the configuration names must load too, or it would pass a
+    // configuration the server then refuses to start with.
+    if (!settings.host_keys.empty()) (void)load_host_keys(settings.host_keys, "");
+    (void)load_moduli(settings.moduli_file);
+    (void)load_configured_virtual_users(settings);
+    return 0;
+  }
   if (opts.dump) {
     conf::Settings shown = settings;
     if (!opts.connection_spec.empty()) {
@@ -96,12 +111,7 @@ int run(const Options& opts) {
   ctx.moduli = load_moduli(settings.moduli_file);
   log::debug("state directory {}", ctx.state_dir);
   ctx.host_keys = load_host_keys(settings.host_keys, ctx.state_dir);
-  if (!settings.virtual_users_file.empty()) {
-    ctx.virtual_users = auth::load_virtual_users(settings.virtual_users_file);
-    if (!ctx.virtual_users.errors.empty()) {
-      throw conf::ConfigError(ctx.virtual_users.errors.front());
-    }
-  }
+  ctx.virtual_users = load_configured_virtual_users(settings);
   std::vector<ListenEndpoint> where = endpoints(settings);
   if (opts.config_file.empty()) {
     ctx.demo = prepare_demo_user(ctx.state_dir);

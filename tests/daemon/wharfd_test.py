@@ -96,6 +96,20 @@ class Configuration(unittest.TestCase):
         r = run_wharfd("-t", "-f", path)
         self.assertEqual(r.returncode, 0, r.stderr)
 
+    def test_check_loads_the_files_the_configuration_names(self):
+        # As sshd -t: a missing or open host key, or a bad VirtualUsersFile line, fails the
+        # check instead of the start.
+        missing = os.path.join(wharftest.tmpdir(), "no_such_host_key")
+        path = write_config("missing_key", f"HostKey {missing}\n")
+        r = run_wharfd("-t", "-f", path)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn(missing, r.stderr)
+        users = write_config("bad_users", "alice::1000:1000:/srv/alice:ok\nbob:no-such-hash\n")
+        path = write_config("bad_users_config", f"VirtualUsersFile {users}\n")
+        r = run_wharfd("-t", "-f", path)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn(f"{users}:2:", r.stderr)
+
     def test_bad_line_names_file_and_line_and_refuses_to_start(self):
         path = write_config("bad_config", "Port 2222\n# comment\nNoSuchKeyword yes\n")
         r = run_wharfd("-t", "-f", path)
