@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <vector>
 
@@ -19,18 +20,6 @@ struct FdCloser {
     if (fd >= 0) ::close(fd);
   }
 };
-
-std::vector<std::string> components(const std::string& abs) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < abs.size()) {
-    size_t j = abs.find('/', i);
-    if (j == std::string::npos) j = abs.size();
-    if (j > i) out.push_back(abs.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
 
 std::optional<std::string> unsafe(int fd, const std::string& shown) {
   struct stat st {};
@@ -49,7 +38,10 @@ std::optional<std::string> unsafe(int fd, const std::string& shown) {
 std::optional<std::string> unsafe_directory_path(const std::string& path, bool include_last) {
   std::unique_ptr<char, decltype(&std::free)> real(::realpath(path.c_str(), nullptr), &std::free);
   if (!real) return path + ": " + std::strerror(errno);
-  const std::vector<std::string> parts = components(real.get());
+  std::vector<std::string> parts;  // the names below "/"
+  for (const auto& part : std::filesystem::path(real.get()).relative_path()) {
+    if (!part.empty()) parts.push_back(part.string());
+  }
   FdCloser dir{::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)};
   if (dir.fd < 0) return std::string("/: ") + std::strerror(errno);
   std::string shown = "/";
