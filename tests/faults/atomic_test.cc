@@ -195,10 +195,17 @@ TEST_F(AtomicFaults, EachSessionSweepsADirectoryOnce) {
 }
 
 TEST_F(AtomicFaults, TwoUploadsOfOneNameDoNotRemoveEachOther) {
+  // Two sessions (two Roots): the second one's first upload into the directory sweeps it, and
+  // must leave the first session's live temporary file alone (it is locked). The handles of one
+  // session on one name share an upload instead (root_test).
+  Policy p;
+  p.atomic_uploads = true;
+  auto other = Root::open(dir_.string(), p);
+  ASSERT_TRUE(other.ok()) << other.error();
   auto a = root_->open("target", O_WRONLY | O_CREAT | O_TRUNC, 0644);
   ASSERT_TRUE(a.ok()) << a.error();
   ASSERT_TRUE(a->pwrite("first", 5, 0).ok());
-  auto b = root_->open("target", O_WRONLY | O_CREAT | O_TRUNC, 0644);  // sweeps: a is locked
+  auto b = (*other)->open("target", O_WRONLY | O_CREAT | O_TRUNC, 0644);  // sweeps: a is locked
   ASSERT_TRUE(b.ok()) << b.error();
   ASSERT_TRUE(b->pwrite("second", 6, 0).ok());
   ASSERT_TRUE(a->close().ok());
