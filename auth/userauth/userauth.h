@@ -4,9 +4,9 @@
 // It runs as the transport's ServiceHandler until a user is in, then calls `on_success` once.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
