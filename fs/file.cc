@@ -45,22 +45,7 @@ Status AtomicUpload::commit(int fd) {
   return result;
 }
 
-File::~File() {
-  if (upload_) --upload_->open_handles;  // dropped without close(): never its commit
-}
-
-File& File::operator=(File&& other) noexcept {
-  if (this != &other) {
-    if (upload_) --upload_->open_handles;
-    fd_ = std::move(other.fd_);
-    root_ = other.root_;
-    readable_ = other.readable_;
-    writable_ = other.writable_;
-    append_ = other.append_;
-    upload_ = std::move(other.upload_);
-  }
-  return *this;
-}
+File::~File() = default;  // dropped without close(): its share of an upload goes, uncommitted
 
 Result<size_t> File::pread(void* buf, size_t n, uint64_t offset) {
   if (!readable_) return Errno{EBADF};
@@ -143,8 +128,8 @@ Result<struct statvfs> File::statvfs() const {
 Status File::close() {
   Status result;
   if (std::shared_ptr<AtomicUpload> up = std::move(upload_)) {
-    // The last handle of the upload commits it; the others only close.
-    if (--up->open_handles == 0) result = up->commit(fd_.get());
+    // The last handle of the upload (no other File shares it) commits it; the others only close.
+    if (up.use_count() == 1) result = up->commit(fd_.get());
   }
   if (fd_.valid() && ::close(fd_.release()) != 0 && result.ok()) result = last_errno();
   return result;

@@ -30,8 +30,9 @@ struct Attrs {
 
 // One atomic upload: a hidden temporary file in the final name's directory. The handles of a
 // session opened on one name share it, so their writes land in one file as they would without
-// atomic uploads; the last of them to be closed commits it. Not committed (every handle dropped
-// or closed after a failed write), the temporary file is removed.
+// atomic uploads; the last of them to be closed commits it (Files hold it by shared_ptr, Root
+// only by weak_ptr, so the use count is the number of its open handles). Not committed (every
+// handle dropped or closed after a failed write), the temporary file is removed.
 struct AtomicUpload {
   AtomicUpload() = default;
   AtomicUpload(const AtomicUpload&) = delete;
@@ -46,7 +47,6 @@ struct AtomicUpload {
   std::string final_name;
   bool no_replace = false;  // O_EXCL, drop box
   int write_error = 0;      // the first failed write through any of its handles
-  int open_handles = 0;     // handles not closed yet
 };
 
 // An open regular file. For an atomic upload the data goes to a hidden temporary file in the same
@@ -56,7 +56,7 @@ struct AtomicUpload {
 class File {
  public:
   File(File&&) noexcept = default;
-  File& operator=(File&& other) noexcept;
+  File& operator=(File&&) noexcept = default;
   ~File();
 
   int fd() const { return fd_.get(); }

@@ -299,7 +299,6 @@ Result<File> Root::open_atomic(std::string_view path, int flags, mode_t mode) {
   up->temp_name = std::move(temp);
   up->final_name = name;
   up->no_replace = policy_.drop_box || (flags & O_EXCL);
-  up->open_handles = 1;
   File f;  // from here on, an early return removes the temporary file
   f.fd_ = std::move(fd);
   f.root_ = this;
@@ -337,7 +336,6 @@ Result<File> Root::join_upload(std::shared_ptr<AtomicUpload> up, std::string_vie
   f.writable_ = true;
   f.append_ = flags & O_APPEND;
   f.upload_ = std::move(up);
-  ++f.upload_->open_handles;
   note_written(path);
   return f;
 }
