@@ -11,15 +11,10 @@
 #include <memory>
 #include <vector>
 
+#include "fs/fd.h"
+
 namespace wharf::daemon {
 namespace {
-
-struct FdCloser {
-  int fd;
-  ~FdCloser() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 std::optional<std::string> unsafe(int fd, const std::string& shown) {
   struct stat st {};
@@ -42,20 +37,20 @@ std::optional<std::string> unsafe_directory_path(const std::string& path, bool i
   for (const auto& part : std::filesystem::path(real.get()).relative_path()) {
     if (!part.empty()) parts.push_back(part.string());
   }
-  FdCloser dir{::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)};
-  if (dir.fd < 0) return std::string("/: ") + std::strerror(errno);
+  fs::UniqueFd dir(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!dir.valid()) return std::string("/: ") + std::strerror(errno);
   std::string shown = "/";
   if (!parts.empty() || include_last) {
-    if (auto why = unsafe(dir.fd, shown)) return why;
+    if (auto why = unsafe(dir.get(), shown)) return why;
   }
   for (size_t i = 0; i < parts.size(); ++i) {
-    int next = ::openat(dir.fd, parts[i].c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    fs::UniqueFd next(
+        ::openat(dir.get(), parts[i].c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     shown += (i == 0 ? "" : "/") + parts[i];
-    if (next < 0) return shown + ": " + std::strerror(errno);
-    ::close(dir.fd);
-    dir.fd = next;
+    if (!next.valid()) return shown + ": " + std::strerror(errno);
+    dir = std::move(next);
     if (i + 1 < parts.size() || include_last) {
-      if (auto why = unsafe(dir.fd, shown)) return why;
+      if (auto why = unsafe(dir.get(), shown)) return why;
     }
   }
   return std::nullopt;
