@@ -4,8 +4,6 @@
 
 #include <utility>
 
-#include "fs/path.h"
-
 namespace wharf::scp {
 
 Sink::Sink(fs::Root& root, Command cmd) : root_(root), cmd_(std::move(cmd)) {
