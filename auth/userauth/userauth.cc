@@ -76,7 +76,9 @@ void UserAuth::on_message(wire::ByteView payload) {
   bool replied = false;
   if (method == "none") {
     r.expect_end("none request");
-    outcome = Outcome::kNoCount;
+    // As sshd (auth2.c): only a "none" that opens the conversation is free; later ones count
+    // toward MaxAuthTries like any other failure, so they cannot stretch the attempts.
+    outcome = requests_ == 1 ? Outcome::kNoCount : Outcome::kFailure;
   } else if (method == "publickey" && method_enabled(method)) {
     outcome = try_publickey(r, replied);
   } else if (method == "password" && method_enabled(method)) {

@@ -20,8 +20,8 @@ def setUpModule():
     area = login.open_site(M)
     M["keys"] = {"ed25519": area.key("ed25519"), "ecdsa": area.key("ecdsa", 384),
                  "rsa": area.key("rsa", 2048)}
-    config = login.one_user(M, "clt", (65000, 65499), M["keys"].values())
-    M["server"] = login.start(M["state"], config)
+    M["config"] = login.one_user(M, "clt", (65000, 65499), M["keys"].values())
+    M["server"] = login.start(M["state"], M["config"])
 
 
 def tearDownModule():
@@ -135,21 +135,39 @@ class RequestDiscipline(unittest.TestCase):
         forge(self.t, userauth_request(M["user"], service="ssh-userauth"))
         self.assertIsNotNone(login.wait_inactive(self.t, 15), "connection not ended")
 
-    def test_none_requests_do_not_count_but_are_capped(self):
-        for _ in range(20):
+    def test_none_requests_after_the_first_count(self):
+        # The failed publickey of setUp counted once; as in sshd, later "none" requests count too.
+        for _ in range(4):
             forge(self.t, userauth_request(M["user"]))
         time.sleep(1)
-        self.assertTrue(self.t.is_active())  # 21 requests: under the cap of 64, none not counted
-        for _ in range(60):
-            if not self.t.is_active():
-                break
-            try:
-                forge(self.t, userauth_request(M["user"]))
-            except (EOFError, OSError):
-                break  # the server already closed the socket
-        self.assertIsNotNone(login.wait_inactive(self.t, 15), "not cut after 80 requests")
+        self.assertTrue(self.t.is_active())  # 5 failures: under the default MaxAuthTries of 6
+        forge(self.t, userauth_request(M["user"]))
+        self.assertIsNotNone(login.wait_inactive(self.t, 15), "not cut at the sixth failure")
         self.assertTrue(login.log_lines_since(M["server"], self.mark,
-                                              r"too many authentication requests"))
+                                              r"Too many authentication failures"))
+
+    def test_requests_are_capped_whatever_maxauthtries_allows(self):
+        import paramiko
+        with login.server(M["state"], M["config"], ["MaxAuthTries=1000"]) as server:
+            t = login.paramiko_transport(server)
+            try:
+                with self.assertRaises(paramiko.BadAuthenticationType):
+                    t.auth_none(M["user"])
+                for _ in range(20):
+                    forge(t, userauth_request(M["user"]))
+                time.sleep(1)
+                self.assertTrue(t.is_active())  # 21 requests: under the cap of 64
+                for _ in range(60):
+                    if not t.is_active():
+                        break
+                    try:
+                        forge(t, userauth_request(M["user"]))
+                    except (EOFError, OSError):
+                        break  # the server already closed the socket
+                self.assertIsNotNone(login.wait_inactive(t, 15), "not cut after 80 requests")
+            finally:
+                t.close()
+            self.assertIn("too many authentication requests", server.read_log())
 
 
 class Paramiko(unittest.TestCase):

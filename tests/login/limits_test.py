@@ -66,6 +66,39 @@ class MaxAuthTries(unittest.TestCase):
         self.assertIn(login.REFUSAL, r.stderr)  # logged in, then exec refused
         self.assertNotIn("Too many authentication failures", r.stderr)
 
+    def test_none_requests_count_after_the_first(self):
+        """Only the opening "none" is free (as sshd): with MaxAuthTries 3 the fourth is cut."""
+        import paramiko
+        with login.server(M["state"], M["config"], ["MaxAuthTries=3"]) as server:
+            t = login.paramiko_transport(server)
+            try:
+                for _ in range(3):
+                    with self.assertRaises(paramiko.BadAuthenticationType) as refused:
+                        t.auth_none(M["user"])
+                    self.assertIn("publickey", refused.exception.allowed_types)
+                with self.assertRaises((paramiko.SSHException, EOFError)) as cut:
+                    t.auth_none(M["user"])
+                self.assertNotIsInstance(cut.exception, paramiko.BadAuthenticationType)
+                self.assertIsNotNone(login.wait_inactive(t, 10), "not cut")
+            finally:
+                t.close()
+            self.assertIn(f"Too many authentication failures for {M['user']}", server.read_log())
+
+    def test_a_good_key_after_one_none_still_gets_all_tries(self):
+        import paramiko
+        with login.server(M["state"], M["config"], ["MaxAuthTries=3"]) as server:
+            t = login.paramiko_transport(server)
+            try:
+                with self.assertRaises(paramiko.BadAuthenticationType):
+                    t.auth_none(M["user"])
+                for key in M["wrong"][:2]:
+                    with self.assertRaises(paramiko.AuthenticationException):
+                        t.auth_publickey(M["user"], login.paramiko_key(key))
+                self.assertEqual(t.auth_publickey(M["user"], login.paramiko_key(M["good"])), [])
+                self.assertTrue(t.is_authenticated())
+            finally:
+                t.close()
+
 
 def read_until_eof(sock, timeout):
     sock.settimeout(timeout)
