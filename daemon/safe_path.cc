@@ -1,29 +1,22 @@
 #include "daemon/safe_path.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
-#include <filesystem>
-#include <memory>
-#include <vector>
 
-#include "fs/fd.h"
+#include "fs/host_path.h"
 
 namespace wharf::daemon {
 namespace {
 
-std::optional<std::string> unsafe(int fd, const std::string& shown) {
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) return shown + ": " + std::strerror(errno);
-  if (st.st_uid != 0 && st.st_uid != ::geteuid()) {
-    return shown + " is owned by uid " + std::to_string(st.st_uid);
+std::optional<std::string> unsafe(const fs::HostDir& dir) {
+  if (dir.st.st_uid != 0 && dir.st.st_uid != ::geteuid()) {
+    return dir.path + " is owned by uid " + std::to_string(dir.st.st_uid);
   }
-  if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
-    return shown + " is writable by group or others";
+  if ((dir.st.st_mode & (S_IWGRP | S_IWOTH)) && !(dir.st.st_mode & S_ISVTX)) {
+    return dir.path + " is writable by group or others";
   }
   return std::nullopt;
 }
@@ -31,28 +24,16 @@ std::optional<std::string> unsafe(int fd, const std::string& shown) {
 }  // namespace
 
 std::optional<std::string> unsafe_directory_path(const std::string& path, bool include_last) {
-  std::unique_ptr<char, decltype(&std::free)> real(::realpath(path.c_str(), nullptr), &std::free);
+  const std::optional<fs::RealPath> real = fs::real_path(path);
   if (!real) return path + ": " + std::strerror(errno);
-  std::vector<std::string> parts;  // the names below "/"
-  for (const auto& part : std::filesystem::path(real.get()).relative_path()) {
-    if (!part.empty()) parts.push_back(part.string());
+  const fs::DirChain chain = fs::open_dir_chain(real->names, real->names.size());
+  // The directories opened are judged first: an unsafe one above a failed step is the reason.
+  for (size_t i = 0; i < chain.dirs.size(); ++i) {
+    const bool last = chain.error == 0 && i + 1 == chain.dirs.size();
+    if (last && !include_last) break;
+    if (auto why = unsafe(chain.dirs[i])) return why;
   }
-  fs::UniqueFd dir(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!dir.valid()) return std::string("/: ") + std::strerror(errno);
-  std::string shown = "/";
-  if (!parts.empty() || include_last) {
-    if (auto why = unsafe(dir.get(), shown)) return why;
-  }
-  for (size_t i = 0; i < parts.size(); ++i) {
-    fs::UniqueFd next(
-        ::openat(dir.get(), parts[i].c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    shown += (i == 0 ? "" : "/") + parts[i];
-    if (!next.valid()) return shown + ": " + std::strerror(errno);
-    dir = std::move(next);
-    if (i + 1 < parts.size() || include_last) {
-      if (auto why = unsafe(dir.get(), shown)) return why;
-    }
-  }
+  if (chain.error != 0) return chain.failed + ": " + std::strerror(chain.error);
   return std::nullopt;
 }
 
