@@ -10,8 +10,9 @@ namespace wharf::connection {
 
 struct SessionPolicy {
   // When set (kind != kNone), every shell, exec and subsystem request runs this instead:
-  // internal-sftp starts SFTP with its flags, an scp command starts SCP, anything else refuses
-  // the session with forced.message on stderr.
+  // internal-sftp starts SFTP with its flags for a subsystem request and refuses shell and exec
+  // (as sshd), an scp command starts SCP, anything else refuses the session with
+  // forced.message on stderr.
   auth::ForcedCommand forced;
 };
 

@@ -42,5 +42,7 @@ inline constexpr size_t kMaxRequestName = 1024;
 
 // The refusal every shell and non-scp exec gets, on the channel's stderr.
 inline constexpr const char* kRefusalMessage = "This service allows sftp and scp only.\r\n";
+// sshd's words when a forced internal-sftp meets a shell or exec request.
+inline constexpr const char* kSftpOnlyMessage = "This service allows sftp connections only.\r\n";
 
 }  // namespace wharf::connection

@@ -102,6 +102,9 @@ std::unique_ptr<SessionApp> ConnectionService::make_app(std::string_view request
   using Kind = auth::ForcedCommand::Kind;
   switch (forced.kind) {
     case Kind::kInternalSftp: {
+      // sshd (session.c, SUBSYSTEM_INT_SFTP_ERROR): a shell or exec under a forced internal-sftp
+      // is refused, so that scp or ssh says so instead of waiting on an SFTP server.
+      if (request != "subsystem") return std::make_unique<RefusalApp>(kSftpOnlyMessage);
       std::vector<std::string> args(forced.argv.begin() + (forced.argv.empty() ? 0 : 1),
                                     forced.argv.end());
       return make_sftp(args);

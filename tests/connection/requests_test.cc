@@ -150,19 +150,33 @@ ConnectionConfig Forced(std::string_view force_command,
   return config;
 }
 
-TEST_F(ServiceTest, ForceCommandInternalSftpRunsSftpForEveryRequest) {
+TEST_F(ServiceTest, ForceCommandInternalSftpRunsSftpForEverySubsystem) {
   Make(Forced("internal-sftp -R -d /pub"));
-  for (const Bytes& req : {Request(0, "shell", true), Request(0, "exec", true, "ls"),
-                           Request(0, "subsystem", true, "netconf")}) {
+  for (const char* name : {"sftp", "netconf"}) {
     id_ = OpenSession();
     ASSERT_EQ(id_, 0u);
-    Send(req);
+    Send(Request(0, "subsystem", true, name));
     EXPECT_EQ(Types(sink_.take()), std::vector<uint8_t>{msg::kChannelSuccess});
     Send(Close(id_));
     sink_.take();
   }
-  ASSERT_EQ(factories_.sftp_calls.size(), 3u);
+  ASSERT_EQ(factories_.sftp_calls.size(), 2u);
   EXPECT_EQ(factories_.sftp_calls[0], (std::vector<std::string>{"-R", "-d", "/pub"}));
+  EXPECT_TRUE(factories_.scp_calls.empty());
+}
+
+// sshd's SUBSYSTEM_INT_SFTP_ERROR: scp -O or ssh gets told, instead of an SFTP server that
+// waits for packets they never send.
+TEST_F(ServiceTest, ForceCommandInternalSftpRefusesShellAndExec) {
+  Make(Forced("internal-sftp -R"));
+  for (const Bytes& req : {Request(0, "shell", true), Request(0, "exec", true, "scp -t x")}) {
+    id_ = OpenSession();
+    Send(req);
+    ExpectRefusal(sink_.take(), true, "This service allows sftp connections only.\r\n");
+    Send(Close(id_));
+    sink_.take();
+  }
+  EXPECT_TRUE(factories_.sftp_calls.empty());
   EXPECT_TRUE(factories_.scp_calls.empty());
 }
 
@@ -178,7 +192,7 @@ TEST_F(ServiceTest, KeyForcedScpRunsTheForcedCommand) {
 TEST_F(ServiceTest, ConfigForceCommandOverridesTheKeysCommand) {
   Make(Forced("internal-sftp", auth::classify_forced_command("/bin/date")));
   id_ = OpenSession();
-  Send(Request(id_, "exec", true, "scp -t x"));
+  Send(Request(id_, "subsystem", true, "sftp"));
   EXPECT_EQ(factories_.sftp_calls.size(), 1u);
   EXPECT_TRUE(factories_.scp_calls.empty());
 }

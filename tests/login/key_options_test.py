@@ -28,7 +28,7 @@ def setUpModule():
 def tearDownModule():
     login.close_site(M)
     login.summary("authorized_keys options: from= x6, expiry-time x2, restrict, no-pty, "
-                  "command=internal-sftp (sftp, shell, exec, -R, -p/-u narrow), command=scp -t, command=/bin/sh,"
+                  "command=internal-sftp (sftp; shell, exec, scp -O refused; -R, -p/-u narrow), command=scp -t, command=/bin/sh,"
                   " environment=, principals=, cert-authority, malformed lines, StrictModes x4")
 
 
@@ -160,31 +160,35 @@ class Command(Case):
         authorize('command="internal-sftp"')
         self.assertLogin(sftp_pwd())
 
-    def test_internal_sftp_shell_request_gets_sftp(self):
-        import paramiko
+    def test_internal_sftp_refuses_a_shell_request_as_sshd(self):
         authorize('command="internal-sftp"')
         t = paramiko_client()
         try:
             chan = t.open_session(timeout=20)
+            chan.settimeout(20)
             chan.invoke_shell()
-            sftp = paramiko.SFTPClient(chan)
-            self.assertIn("marker-root.txt", sftp.listdir("/"))
-            sftp.close()
+            self.assertEqual(chan.recv_exit_status(), 1)
+            stderr = chan.makefile_stderr().read()
+            self.assertIn(b"This service allows sftp connections only.", stderr)
         finally:
             t.close()
 
-    def test_internal_sftp_exec_request_gets_sftp(self):
-        import paramiko
+    def test_internal_sftp_refuses_scp_and_exec_as_sshd(self):
+        # Before, an exec started an SFTP server, and scp -O waited on it until killed.
         authorize('command="internal-sftp"')
-        t = paramiko_client()
-        try:
-            chan = t.open_session(timeout=20)
-            chan.exec_command("cat /etc/passwd")
-            sftp = paramiko.SFTPClient(chan)
-            self.assertIn("marker-root.txt", sftp.listdir("/"))
-            sftp.close()
-        finally:
-            t.close()
+        local = os.path.join(wharftest.tmpdir(), "not-via-scp.txt")
+        with open(local, "w") as f:
+            f.write("x\n")
+        r = login.run(["scp", "-O", *login.CLIENT_OPTS, *login.BATCH, "-P",
+                       str(M["server"].port), "-i", M["key"], local,
+                       f"{M['user']}@127.0.0.1:not-via-scp.txt"], timeout=30)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("This service allows sftp connections only.", r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(M["root"], "not-via-scp.txt")))
+        r = login.ssh(M["server"], M["user"], M["key"], "cat /etc/passwd", timeout=30)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("This service allows sftp connections only.", r.stderr)
+        self.assertNotIn("root:", r.stdout)
 
     def test_internal_sftp_read_only_flag(self):
         authorize('command="internal-sftp -R"')
