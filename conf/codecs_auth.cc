@@ -4,6 +4,7 @@
 #include "conf/codecs.h"
 #include "conf/errors.h"
 #include "conf/pattern.h"
+#include "conf/sftp_server_flags.h"
 
 namespace wharf::conf::codecs {
 
@@ -88,28 +89,40 @@ std::string ChrootC::parse(const ConfigLine& l) {
 
 std::string ChrootC::dump(const std::string& v) { return none_or(v); }
 
+namespace {
+
+// internal-sftp's flags are checked when the configuration is read, so a bad one stops the
+// server with its file and line instead of refusing every session later.
+void check_sftp_flags(const ConfigLine& l, size_t first) {
+  SftpServerFlags flags;
+  std::vector<std::string> args(l.args.begin() + static_cast<std::ptrdiff_t>(first), l.args.end());
+  if (auto error = parse_sftp_server_flags(args, flags))
+    throw ConfigError(l.keyword + ": " + *error);
+}
+
+}  // namespace
+
 std::string ForceCommandC::parse(const ConfigLine& l) {
   if (l.args.size() == 1 && l.args[0].empty()) throw ConfigError(l.keyword + ": empty command");
-  return l.args.size() == 1 && is_none(l.args[0]) ? "" : l.raw;
+  if (l.args.size() == 1 && is_none(l.args[0])) return "";
+  if (l.args[0] == "internal-sftp") check_sftp_flags(l, 1);
+  return l.raw;
 }
 
 std::string ForceCommandC::dump(const std::string& v) { return v.empty() ? "none" : v; }
 
+// Wharf serves SFTP itself whatever program the line names, so OpenSSH's sftp-server path is
+// accepted as a synonym of internal-sftp, and the flags of either are honoured (a read-only -R
+// must never be dropped on the way).
 std::string SubsystemC::parse(const ConfigLine& l) {
   if (l.args[0] != "sftp")
     throw ConfigError(l.keyword + ": only the \"sftp\" subsystem is supported");
   if (l.args.size() < 2) throw ConfigError(l.keyword + ": missing command for \"sftp\"");
-  if (l.args[1] == "internal-sftp") {
-    if (l.args.size() > 2) {
-      throw ConfigError(l.keyword +
-                        ": internal-sftp takes no options here; use the Sftp* keywords");
-    }
-    return "internal-sftp";
-  }
-  if (l.args[1].empty() || l.args[1][0] != '/') {
+  if (l.args[1] != "internal-sftp" && (l.args[1].empty() || l.args[1][0] != '/')) {
     throw ConfigError(l.keyword + ": \"" + l.args[1] +
                       "\" is not internal-sftp or an absolute path");
   }
+  check_sftp_flags(l, 2);
   size_t after = l.raw.find_first_of(" \t");
   return l.raw.substr(l.raw.find_first_not_of(" \t", after));
 }

@@ -46,6 +46,17 @@ void drop_privileges(const auth::User& user, uid_t uid, gid_t gid) {
   }
 }
 
+// The umask wharfd was started with, read once: without SftpUmask it is the session's, as
+// sftp-server without -u keeps sshd's.
+mode_t inherited_umask() {
+  static const mode_t inherited = [] {
+    mode_t m = ::umask(022);
+    ::umask(m);
+    return m;
+  }();
+  return inherited;
+}
+
 }  // namespace
 
 std::string user_root_path(const auth::User& user, const conf::Settings& settings) {
@@ -61,7 +72,7 @@ fs::Policy policy_for(const auth::User& user, const conf::Settings& s,
   p.read_only = s.sftp_read_only;
   p.drop_box = s.drop_box;
   p.atomic_uploads = conf::atomic_uploads_enabled(s);
-  if (s.sftp_umask) p.umask = static_cast<mode_t>(*s.sftp_umask);
+  p.umask = s.sftp_umask ? static_cast<mode_t>(*s.sftp_umask) : inherited_umask();
   if (s.sftp_force_file_mode) p.file_mode = static_cast<mode_t>(*s.sftp_force_file_mode);
   if (s.sftp_force_directory_mode) p.dir_mode = static_cast<mode_t>(*s.sftp_force_directory_mode);
   p.allowed_requests = s.sftp_allowed_requests;
@@ -106,6 +117,9 @@ Confined confine(const auth::User& user, const conf::Settings& settings) {
     session_root = "/";
     log::debug("chrooted to {} as uid {} gid {}", out.host_root, uid, gid);
   }
+  // fs applies the policy's umask to every mode it creates; the kernel must not add the
+  // process's own on top (an -u 0002 would otherwise still give 0644).
+  ::umask(0);
   auto root = fs::Root::open(session_root, policy);
   if (!root) {
     errno = root.error();

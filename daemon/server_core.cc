@@ -14,6 +14,14 @@ namespace wharf::daemon {
 
 namespace {
 
+// The flags of "Subsystem sftp PROGRAM FLAGS" (checked when the configuration was read); nullopt
+// if the line does not split, so that no flag is ever dropped silently.
+std::optional<std::vector<std::string>> subsystem_flags(const std::string& subsystem) {
+  std::vector<std::string> words;
+  if (!auth::split_command(subsystem, words) || words.empty()) return std::nullopt;
+  return std::vector<std::string>(words.begin() + 1, words.end());
+}
+
 auth::UserAuthConfig userauth_config(const ServerContext& ctx, const PeerInfo& peer) {
   auth::UserAuthConfig c;
   c.client_address = peer.address;
@@ -71,20 +79,41 @@ void ServerCore::on_authenticated(auth::AuthResult result) {
   cc.client_alive_interval = result.settings.client_alive_interval;
   cc.client_alive_count_max = result.settings.client_alive_count_max;
   cc.policy = connection::make_session_policy(result.settings.force_command, result.key.command);
+  user_name_ = result.user.name;
+  sftp_forced_ = cc.policy.forced.kind == auth::ForcedCommand::Kind::kInternalSftp;
+  bool config_forced = !result.settings.force_command.empty();
+  forced_flags_source_ =
+      config_forced ? SftpFlagSource::kConfiguration : SftpFlagSource::kKeyCommand;
+  subsystem_flags_ = subsystem_flags(result.settings.sftp_subsystem);
   sink_ = std::make_unique<connection::TransportSink>(transport_);
   connection_ = std::make_unique<connection::ConnectionService>(*sink_, session_factories(), cc);
 }
 
 connection::SessionFactories ServerCore::session_factories() {
   connection::SessionFactories f;
-  f.sftp = [this](const std::vector<std::string>& args) -> std::unique_ptr<connection::SessionApp> {
+  f.sftp =
+      [this](
+          const std::vector<std::string>& forced_args) -> std::unique_ptr<connection::SessionApp> {
+    if (!sftp_forced_ && !subsystem_flags_) {
+      log::error("Subsystem sftp: its command line does not split into words");
+      return nullptr;
+    }
+    const auto& args = sftp_forced_ ? forced_args : *subsystem_flags_;
     if (args.empty()) return std::make_unique<connection::SftpApp>(*confined_->root);
-    // internal-sftp flags narrow this session's policy: a root of its own with that policy.
+    // internal-sftp flags: a root of its own with the policy they make.
     fs::Policy policy = confined_->root->policy();
     std::string error;
-    if (!apply_sftp_flags(args, policy, error)) {
+    auto source = sftp_forced_ ? forced_flags_source_ : SftpFlagSource::kConfiguration;
+    if (!apply_sftp_flags(args, source, user_name_, policy, error)) {
       log::error("{}", error);
       return nullptr;
+    }
+    // As sftp-server, whose chdir(2) to -d's directory failing is logged and not fatal.
+    auto start = confined_->root->stat(policy.start_directory, true);
+    if (!start || !S_ISDIR(start->st_mode)) {
+      log::error("internal-sftp: start directory {} is not a directory; starting at /",
+                 policy.start_directory);
+      policy.start_directory.assign(1, '/');  // not = "/": GCC 12 -Wrestrict false alarm
     }
     auto root = fs::Root::open(confined_->chrooted ? "/" : confined_->host_root, policy);
     if (!root) return nullptr;

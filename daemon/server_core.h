@@ -15,6 +15,7 @@
 #include "daemon/connection_core.h"
 #include "daemon/listener.h"
 #include "daemon/server_context.h"
+#include "daemon/sftp_flags.h"
 #include "transport/server_transport.h"
 
 namespace wharf::daemon {
@@ -56,6 +57,12 @@ class ServerCore : public ConnectionCore, private transport::ServiceHandler {
   transport::ServerTransport transport_;
   auth::UserAuth userauth_;
   std::optional<Confined> confined_;
+  // internal-sftp flags for SFTP sessions: a forced command's (handed to the factory) when one
+  // is in force, else the Subsystem line's.
+  std::string user_name_;
+  bool sftp_forced_ = false;
+  SftpFlagSource forced_flags_source_ = SftpFlagSource::kConfiguration;
+  std::optional<std::vector<std::string>> subsystem_flags_;
   std::unique_ptr<connection::TransportSink> sink_;
   std::unique_ptr<connection::ConnectionService> connection_;
   std::function<void()> on_login_;

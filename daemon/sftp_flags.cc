@@ -1,44 +1,34 @@
 #include "daemon/sftp_flags.h"
 
-#include <charconv>
+#include "conf/sftp_server_flags.h"
 
 namespace wharf::daemon {
 
-bool apply_sftp_flags(const std::vector<std::string>& args, fs::Policy& policy,
-                      std::string& error) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    bool takes_value = a == "-u" || a == "-p" || a == "-P" || a == "-d" || a == "-f" || a == "-l";
-    if (takes_value && i + 1 >= args.size()) {
-      error = "internal-sftp: " + a + " needs a value";
+bool apply_sftp_flags(const std::vector<std::string>& args, SftpFlagSource source,
+                      const std::string& user, fs::Policy& policy, std::string& error) {
+  conf::SftpServerFlags flags;
+  if (auto bad = conf::parse_sftp_server_flags(args, flags)) {
+    error = *bad;
+    return false;
+  }
+  bool admin = source == SftpFlagSource::kConfiguration;
+  if (flags.read_only) policy.read_only = true;
+  if (flags.umask) {
+    auto mask = static_cast<mode_t>(*flags.umask);
+    policy.umask = admin ? mask : (policy.umask | mask);  // a key masks more bits, never fewer
+  }
+  if (flags.allowed) policy.narrow_allowed(*flags.allowed);
+  policy.denied_requests.insert(policy.denied_requests.end(), flags.denied.begin(),
+                                flags.denied.end());
+  if (flags.start_directory) {
+    auto dir = conf::expand_start_directory(*flags.start_directory, policy.home, user);
+    if (!dir) {
+      error = "internal-sftp: bad start directory " + *flags.start_directory;
       return false;
     }
-    if (a == "-R") {
-      policy.read_only = true;
-    } else if (a == "-e") {
-      // log to stderr: wharfd logs through its own LogLevel
-    } else if (a == "-f" || a == "-l") {
-      ++i;
-    } else if (a == "-u") {
-      const std::string& v = args[++i];
-      unsigned mask = 0;
-      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), mask, 8);
-      if (ec != std::errc() || end != v.data() + v.size() || mask > 0777) {
-        error = "internal-sftp: bad umask " + v;
-        return false;
-      }
-      policy.umask |= static_cast<mode_t>(mask);  // masks more bits, never fewer
-    } else if (a == "-p") {
-      policy.narrow_allowed(fs::parse_request_list(args[++i]));
-    } else if (a == "-P") {
-      auto denied = fs::parse_request_list(args[++i]);
-      policy.denied_requests.insert(policy.denied_requests.end(), denied.begin(), denied.end());
-    } else if (a == "-d") {
-      policy.home = args[++i];
-    } else {
-      error = "internal-sftp: unsupported flag " + a;
-      return false;
-    }
+    // A relative -d is taken from the root, as sftp-server's chdir(2) takes it from the
+    // session's first working directory, the root.
+    policy.start_directory = !dir->empty() && (*dir)[0] == '/' ? *dir : "/" + *dir;
   }
   return true;
 }

@@ -35,6 +35,9 @@ struct Policy {
   bool allows_none = false;
   // The directory the client sees as home ("~"), as a client path.
   std::string home = "/";
+  // Where relative paths start (sftp-server's -d), as a client path. Only the SFTP layer uses
+  // it; fs itself resolves every path from the root.
+  std::string start_directory = "/";
   // The session is chrooted into its root, so the root's "/" is not the host's: a symlink the
   // client creates is judged by where a host process (a backup, an admin's cp -r) would follow it.
   bool chrooted = false;

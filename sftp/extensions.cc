@@ -35,8 +35,8 @@ std::optional<std::pair<std::string, std::string>> pick_hash(std::string_view li
 }  // namespace
 
 void Server::ext_posix_rename(uint32_t id, wire::Reader& r) {
-  std::string_view from = path_arg(r, "posix-rename old path");
-  std::string_view to = path_arg(r, "posix-rename new path");
+  std::string from = path_arg(r, "posix-rename old path");
+  std::string to = path_arg(r, "posix-rename new path");
   r.expect_end("posix-rename");
   send_status(id, root_.rename(from, to, /*replace=*/true));
 }
@@ -53,7 +53,7 @@ void Server::send_statvfs(uint32_t id, fs::Result<struct statvfs> vfs) {
 }
 
 void Server::ext_statvfs(uint32_t id, wire::Reader& r) {
-  std::string_view path = path_arg(r, "statvfs path");
+  std::string path = path_arg(r, "statvfs path");
   r.expect_end("statvfs");
   send_statvfs(id, root_.statvfs(path));
 }
@@ -66,8 +66,8 @@ void Server::ext_fstatvfs(uint32_t id, wire::Reader& r) {
 }
 
 void Server::ext_hardlink(uint32_t id, wire::Reader& r) {
-  std::string_view existing = path_arg(r, "hardlink old path");
-  std::string_view link = path_arg(r, "hardlink new path");
+  std::string existing = path_arg(r, "hardlink old path");
+  std::string link = path_arg(r, "hardlink new path");
   r.expect_end("hardlink");
   send_status(id, root_.link(existing, link));
 }
@@ -80,7 +80,7 @@ void Server::ext_fsync(uint32_t id, wire::Reader& r) {
 }
 
 void Server::ext_lsetstat(uint32_t id, wire::Reader& r) {
-  std::string_view path = path_arg(r, "lsetstat path");
+  std::string path = path_arg(r, "lsetstat path");
   FileAttrs attrs = FileAttrs::decode(r);
   r.expect_end("lsetstat");
   send_status(id, root_.setstat(path, attrs.to_fs(), /*follow=*/false));
@@ -95,7 +95,7 @@ void Server::ext_limits(uint32_t id, wire::Reader& r) {
 
 // "~" and "~/rest" expand to the policy's home; then REALPATH (PROTOCOL 4.10).
 void Server::ext_expand_path(uint32_t id, wire::Reader& r) {
-  std::string path(path_arg(r, "expand-path path"));
+  std::string path(r.text("expand-path path", kMaxPath));
   r.expect_end("expand-path");
   const std::string& home = root_.policy().home;
   if (path == "~") {
@@ -104,6 +104,8 @@ void Server::ext_expand_path(uint32_t id, wire::Reader& r) {
     path = home + path.substr(1);
   } else if (!path.empty() && path[0] == '~') {
     return send_status(id, SSH_FX_NO_SUCH_FILE);  // other users' homes are not visible
+  } else {
+    path = from_start(path);
   }
   auto real = root_.realpath(path);
   if (!real) return send_status(id, real.status());
@@ -223,15 +225,15 @@ void Server::check_file(uint32_t id, fs::File& file, wire::Reader& r) {
 }
 
 void Server::ext_copy_file(uint32_t id, wire::Reader& r) {
-  std::string_view from = path_arg(r, "copy-file source");
-  std::string_view to = path_arg(r, "copy-file destination");
+  std::string from = path_arg(r, "copy-file source");
+  std::string to = path_arg(r, "copy-file destination");
   bool overwrite = r.boolean("copy-file overwrite");
   r.expect_end("copy-file");
   send_status(id, root_.copy_file(from, to, overwrite));
 }
 
 void Server::ext_space_available(uint32_t id, wire::Reader& r) {
-  std::string_view path = path_arg(r, "space-available path");
+  std::string path = path_arg(r, "space-available path");
   r.expect_end("space-available");
   auto vfs = root_.statvfs(path);
   if (!vfs) return send_status(id, vfs.status());

@@ -29,7 +29,7 @@ int open_flags(uint32_t pflags) {
 }  // namespace
 
 void Server::do_open(uint32_t id, wire::Reader& r) {
-  std::string_view path = path_arg(r, "open path");
+  std::string path = path_arg(r, "open path");
   uint32_t pflags = r.u32("open pflags");
   FileAttrs attrs = FileAttrs::decode(r);
   r.expect_end("open");
@@ -83,13 +83,13 @@ void Server::do_write(uint32_t id, wire::Reader& r) {
 }
 
 void Server::do_lstat(uint32_t id, wire::Reader& r) {
-  std::string_view path = path_arg(r, "lstat path");
+  std::string path = path_arg(r, "lstat path");
   r.expect_end("lstat");
   send_attrs(id, root_.stat(path, false));
 }
 
 void Server::do_stat(uint32_t id, wire::Reader& r) {
-  std::string_view path = path_arg(r, "stat path");
+  std::string path = path_arg(r, "stat path");
   // Version 3 has no flags word here; a trailing one (newer drafts) is tolerated.
   if (r.remaining() == 4) r.u32("stat flags");
   r.expect_end("stat");
@@ -104,7 +104,7 @@ void Server::do_fstat(uint32_t id, wire::Reader& r) {
 }
 
 void Server::do_setstat(uint32_t id, wire::Reader& r) {
-  std::string_view path = path_arg(r, "setstat path");
+  std::string path = path_arg(r, "setstat path");
   FileAttrs attrs = FileAttrs::decode(r);
   r.expect_end("setstat");
   send_status(id, root_.setstat(path, attrs.to_fs(), true));
@@ -119,7 +119,7 @@ void Server::do_fsetstat(uint32_t id, wire::Reader& r) {
 }
 
 void Server::do_opendir(uint32_t id, wire::Reader& r) {
-  std::string_view path = path_arg(r, "opendir path");
+  std::string path = path_arg(r, "opendir path");
   r.expect_end("opendir");
   auto dir = root_.opendir(path);
   if (!dir) return send_status(id, dir.status());
@@ -156,13 +156,13 @@ void Server::do_readdir(uint32_t id, wire::Reader& r) {
 }
 
 void Server::do_remove(uint32_t id, wire::Reader& r) {
-  std::string_view path = path_arg(r, "remove path");
+  std::string path = path_arg(r, "remove path");
   r.expect_end("remove");
   send_status(id, root_.remove(path));
 }
 
 void Server::do_mkdir(uint32_t id, wire::Reader& r) {
-  std::string_view path = path_arg(r, "mkdir path");
+  std::string path = path_arg(r, "mkdir path");
   FileAttrs attrs = FileAttrs::decode(r);
   r.expect_end("mkdir");
   mode_t mode = (attrs.flags & SSH_FILEXFER_ATTR_PERMISSIONS) ? attrs.permissions & 07777 : 0777;
@@ -170,13 +170,13 @@ void Server::do_mkdir(uint32_t id, wire::Reader& r) {
 }
 
 void Server::do_rmdir(uint32_t id, wire::Reader& r) {
-  std::string_view path = path_arg(r, "rmdir path");
+  std::string path = path_arg(r, "rmdir path");
   r.expect_end("rmdir");
   send_status(id, root_.rmdir(path));
 }
 
 void Server::do_realpath(uint32_t id, wire::Reader& r) {
-  std::string_view path = path_arg(r, "realpath path");
+  std::string path = path_arg(r, "realpath path");
   r.expect_end("realpath");
   auto real = root_.realpath(path);
   if (!real) return send_status(id, real.status());
@@ -184,14 +184,14 @@ void Server::do_realpath(uint32_t id, wire::Reader& r) {
 }
 
 void Server::do_rename(uint32_t id, wire::Reader& r) {
-  std::string_view from = path_arg(r, "rename old path");
-  std::string_view to = path_arg(r, "rename new path");
+  std::string from = path_arg(r, "rename old path");
+  std::string to = path_arg(r, "rename new path");
   r.expect_end("rename");
   send_status(id, root_.rename(from, to, /*replace=*/false));
 }
 
 void Server::do_readlink(uint32_t id, wire::Reader& r) {
-  std::string_view path = path_arg(r, "readlink path");
+  std::string path = path_arg(r, "readlink path");
   r.expect_end("readlink");
   auto target = root_.readlink(path);
   if (!target) return send_status(id, target.status());
@@ -201,8 +201,8 @@ void Server::do_readlink(uint32_t id, wire::Reader& r) {
 // OpenSSH sends SYMLINK's arguments as (target, link path), the reverse of the draft (OpenSSH
 // PROTOCOL section 4.1); every client follows OpenSSH, so do we.
 void Server::do_symlink(uint32_t id, wire::Reader& r) {
-  std::string_view target = path_arg(r, "symlink target");
-  std::string_view link = path_arg(r, "symlink link path");
+  std::string_view target = r.text("symlink target", kMaxPath);  // stored as written
+  std::string link = path_arg(r, "symlink link path");
   r.expect_end("symlink");
   send_status(id, root_.symlink(target, link));
 }

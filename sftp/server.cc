@@ -270,8 +270,14 @@ void Server::send_name(uint32_t id, std::string_view name) {
   finish(start);
 }
 
-std::string_view Server::path_arg(wire::Reader& r, const char* what) {
-  return r.text(what, kMaxPath);
+std::string Server::path_arg(wire::Reader& r, const char* what) {
+  return from_start(r.text(what, kMaxPath));
+}
+
+std::string Server::from_start(std::string_view path) const {
+  const std::string& start = root_.policy().start_directory;
+  if (start == "/" || (!path.empty() && path[0] == '/')) return std::string(path);
+  return start + "/" + std::string(path);  // "" and "." name the start directory itself
 }
 
 fs::File* Server::file_arg(wire::Reader& r) { return handles_.file(r.string("handle", 256)); }

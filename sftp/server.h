@@ -103,8 +103,10 @@ class Server {
   void send_attrs(uint32_t id, fs::Result<struct stat> st);
   void send_name(uint32_t id, std::string_view name);  // one name, empty attrs (REALPATH)
 
-  // Path and handle arguments.
-  std::string_view path_arg(wire::Reader& r, const char* what);
+  // Path and handle arguments. A relative path starts at the policy's start directory
+  // (sftp-server -d), as it would after sftp-server's chdir(2).
+  std::string path_arg(wire::Reader& r, const char* what);
+  std::string from_start(std::string_view path) const;
   fs::File* file_arg(wire::Reader& r);
 
   // Core requests (requests.cc).

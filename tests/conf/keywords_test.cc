@@ -180,6 +180,13 @@ TEST(Keywords, Authentication) {
   EXPECT_EQ(parse("Subsystem sftp internal-sftp").sftp_subsystem, "internal-sftp");
   EXPECT_EQ(parse("Subsystem sftp /usr/lib/openssh/sftp-server -l INFO").sftp_subsystem,
             "/usr/lib/openssh/sftp-server -l INFO");
+  // sftp-server's flags, on either program: Wharf honours them (a -R must not be dropped).
+  EXPECT_EQ(parse("Subsystem sftp internal-sftp -R -u 002 -d /up/%u").sftp_subsystem,
+            "internal-sftp -R -u 002 -d /up/%u");
+  EXPECT_EQ(parse("Subsystem sftp /usr/lib/openssh/sftp-server -f AUTH -l VERBOSE").sftp_subsystem,
+            "/usr/lib/openssh/sftp-server -f AUTH -l VERBOSE");
+  EXPECT_EQ(parse("ForceCommand internal-sftp -d /upload -l INFO -u 0002").force_command,
+            "internal-sftp -d /upload -l INFO -u 0002");
   EXPECT_EQ(parse("Banner /etc/issue.net").banner, "/etc/issue.net");
   EXPECT_EQ(parse("Banner none").banner, "");
 }
@@ -297,7 +304,14 @@ const char* kBadLines[] = {
     "ChrootDirectory /srv/%q",
     "Subsystem shell /bin/sh",
     "Subsystem sftp",
-    "Subsystem sftp internal-sftp -R",
+    "Subsystem sftp internal-sftp -x",
+    "Subsystem sftp /usr/lib/openssh/sftp-server -R -u 9",
+    "Subsystem sftp internal-sftp -l LOUD",
+    "Subsystem sftp internal-sftp -f LOCAL9",
+    "Subsystem sftp internal-sftp -d /up/%h",
+    "Subsystem sftp internal-sftp -p",
+    "ForceCommand internal-sftp -Q requests",
+    "ForceCommand internal-sftp -u 0800",
     "Subsystem sftp sftp-server",
     "Banner a b",
     "SftpReadOnly perhaps",
