@@ -48,6 +48,7 @@ class HandleTable {
   size_t open_ = 0;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_;
+  uint64_t issued_ = 0;  // handles handed out; fuzz builds derive their tags from it
 };
 
 }  // namespace wharf::sftp
