@@ -31,7 +31,9 @@ TEST(AlgorithmList, MinusRemovesWithPatterns) {
   EXPECT_EQ(resolve("-a"), (V{"b-1", "b-2", "c"}));
   EXPECT_EQ(resolve("-b-*"), (V{"a", "c"}));
   EXPECT_EQ(resolve("-b-?,c"), (V{"a"}));
-  EXPECT_EQ(resolve("-d"), kDefaults);  // supported but not a default: nothing to remove
+  EXPECT_EQ(resolve("-d"), kDefaults);   // supported but not a default: nothing to remove
+  EXPECT_EQ(resolve("-x*"), kDefaults);  // removing what is not offered: allowed, as in sshd
+  EXPECT_EQ(resolve("-ssh-dss,*-cbc,a"), (V{"b-1", "b-2", "c"}));
 }
 
 TEST(AlgorithmList, CaretPrepends) {
@@ -49,9 +51,8 @@ TEST(AlgorithmList, Errors) {
   EXPECT_THROW(resolve("x"), ConfigError);
   EXPECT_THROW(resolve("+x"), ConfigError);
   EXPECT_THROW(resolve("^a,x"), ConfigError);
-  EXPECT_THROW(resolve("-x*"), ConfigError);  // matches nothing supported
-  EXPECT_THROW(resolve("-*"), ConfigError);   // nothing left
-  EXPECT_THROW(resolve("a*"), ConfigError);   // wildcards only in '-' lists
+  EXPECT_THROW(resolve("-*"), ConfigError);  // nothing left
+  EXPECT_THROW(resolve("a*"), ConfigError);  // wildcards only in '-' lists
   EXPECT_THROW(resolve(" a"), ConfigError);
   try {
     resolve("+bogus");
