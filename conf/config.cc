@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "conf/applier.h"
+#include "conf/ignored_keywords.h"
 #include "conf/keywords.h"
 #include "conf/values.h"
 
@@ -76,6 +77,7 @@ class Loader {
     for (const auto& o : options) {
       auto line = at("command line", [&] { return split_config_line(o); });
       if (!line) fail("command line", "empty option \"" + o + "\"");
+      if (skipped(*line, "command line")) continue;
       const Keyword* k = lookup(*line, "command line");
       if (!k) fail("command line", line->keyword + " is not allowed in -o");
       at("command line", [&] { global_.apply(*k, *line, Applier::Origin::kCommandLine); });
@@ -109,6 +111,14 @@ class Loader {
     int block;                                    // index in blocks_ receiving lines, or -1
   };
 
+  // An sshd keyword for something Wharf never offers: noted, not applied.
+  bool skipped(const ConfigLine& l, const std::string& where) {
+    auto reason = ignored_keyword_reason(l.keyword);
+    if (!reason) return false;
+    c_.notices_.push_back(where + ": " + l.keyword + " is ignored: " + std::string(*reason));
+    return true;
+  }
+
   // Match and Include are handled here; returns nullptr for them.
   const Keyword* lookup(const ConfigLine& l, const std::string& where) {
     if (iequals(l.keyword, "Match") || iequals(l.keyword, "Include")) return nullptr;
@@ -121,6 +131,7 @@ class Loader {
     auto parsed = at(where, [&] { return split_config_line(text); });
     if (!parsed) return;
     ConfigLine& l = *parsed;
+    if (skipped(l, where)) return;
     const Keyword* k = lookup(l, where);
     if (!k && iequals(l.keyword, "Match")) {
       f.current = f.inherited;

@@ -56,12 +56,16 @@ class Config {
     std::vector<Line> lines;
   };
   const std::vector<MatchBlock>& match_blocks() const { return blocks_; }
+  // "file:line: Keyword is ignored: why" for each sshd keyword Wharf skips
+  // (conf/ignored_keywords.h); wharfd logs them at start, as sshd logs unsupported options.
+  const std::vector<std::string>& notices() const { return notices_; }
 
  private:
   friend class Loader;
   Settings global_;
   std::vector<MatchBlock> blocks_;
   std::vector<Line> overrides_;
+  std::vector<std::string> notices_;
 };
 
 // The embedded default configuration text (loopback, port 2222).

@@ -87,6 +87,7 @@ int run(const Options& opts) {
   log::set_level(opts.debug > 0
                      ? static_cast<log::Level>(static_cast<int>(log::Level::kInfo) + 1 + opts.debug)
                      : to_log_level(settings.log_level));
+  for (const auto& notice : config.notices()) log::info("{}", notice);
   if (opts.test_only && !opts.dump) {
     // As sshd -t: the files the configuration names must load too, or it would pass a
     // configuration the server then refuses to start with.

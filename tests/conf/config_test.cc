@@ -116,6 +116,42 @@ TEST(Errors, UnknownKeywordWithLineNumbers) {
   EXPECT_EQ(error_of(text + "NotAKeyword 1\n"), "test.conf:100: unknown keyword \"NotAKeyword\"");
 }
 
+// A stock Debian sshd_config with an SFTP-only Match block loads: keywords for what Wharf never
+// offers are skipped with a notice naming file and line; ones that would change who may log in
+// (RevokedKeys, AuthorizedKeysCommand) still stop the server.
+TEST(Errors, SshdKeywordsForAbsentFeaturesAreSkippedWithANotice) {
+  Config c = load(
+      "Include /nonexistent/sshd_config.d/*.conf\nKbdInteractiveAuthentication no\nUsePAM yes\n"
+      "X11Forwarding yes\nPrintMotd no\nAcceptEnv LANG LC_*\n"
+      "Subsystem sftp /usr/lib/openssh/sftp-server\nMatch Group sftponly\n"
+      "  ChrootDirectory %h\n  ForceCommand internal-sftp\n  AllowTcpForwarding no\n"
+      "  permittty no\n",
+      {"X11Forwarding=no"});
+  EXPECT_EQ(c.notices(),
+            (V{"command line: X11Forwarding is ignored: Wharf serves only SFTP and SCP: no "
+               "forwarding, terminal or environment",
+               "test.conf:2: KbdInteractiveAuthentication is ignored: Wharf authenticates with "
+               "public keys and passwords only",
+               "test.conf:3: UsePAM is ignored: Wharf checks passwords itself (shadow, "
+               "VirtualUsersFile), without PAM",
+               "test.conf:4: X11Forwarding is ignored: Wharf serves only SFTP and SCP: no "
+               "forwarding, terminal or environment",
+               "test.conf:5: PrintMotd is ignored: Wharf serves only SFTP and SCP: no "
+               "forwarding, terminal or environment",
+               "test.conf:6: AcceptEnv is ignored: Wharf serves only SFTP and SCP: no "
+               "forwarding, terminal or environment",
+               "test.conf:11: AllowTcpForwarding is ignored: Wharf serves only SFTP and SCP: no "
+               "forwarding, terminal or environment",
+               "test.conf:12: permittty is ignored: Wharf serves only SFTP and SCP: no "
+               "forwarding, terminal or environment"}));
+  EXPECT_EQ(c.match_blocks().size(), 1u);
+  EXPECT_EQ(c.match_blocks()[0].lines.size(), 2u);  // ChrootDirectory and ForceCommand
+  EXPECT_EQ(error_of("RevokedKeys /etc/ssh/revoked\n"),
+            "test.conf:1: unknown keyword \"RevokedKeys\"");
+  EXPECT_EQ(error_of("AuthorizedKeysCommand /bin/true\n"),
+            "test.conf:1: unknown keyword \"AuthorizedKeysCommand\"");
+}
+
 TEST(Errors, MissingAndBadValues) {
   EXPECT_EQ(error_of("Port\n"), "test.conf:1: no argument after keyword \"Port\"");
   EXPECT_STARTS_WITH(error_of("Port 22\nPort 0\n"), "test.conf:2: Port");

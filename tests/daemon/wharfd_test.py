@@ -96,6 +96,18 @@ class Configuration(unittest.TestCase):
         r = run_wharfd("-t", "-f", path)
         self.assertEqual(r.returncode, 0, r.stderr)
 
+    def test_debians_stock_sshd_config_passes_the_check(self):
+        # The operator's starting point: openssh-server's own /etc/ssh/sshd_config (UsePAM,
+        # X11Forwarding, AcceptEnv, ... skipped with a notice; its Subsystem line is served).
+        stock = "/etc/ssh/sshd_config"
+        r = run_wharfd("-t", "-f", stock)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stderr, rf"{stock}:\d+: UsePAM is ignored: Wharf checks passwords")
+        self.assertRegex(r.stderr, rf"{stock}:\d+: X11Forwarding is ignored")
+        r = run_wharfd("-T", "-f", stock)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("subsystem sftp /usr/lib/openssh/sftp-server\n", r.stdout)
+
     def test_check_loads_the_files_the_configuration_names(self):
         # As sshd -t: a missing or open host key, or a bad VirtualUsersFile line, fails the
         # check instead of the start.
