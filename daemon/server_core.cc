@@ -117,6 +117,9 @@ connection::SessionFactories ServerCore::session_factories() {
     }
     auto root = fs::Root::open(confined_->chrooted ? "/" : confined_->host_root, policy);
     if (!root) return nullptr;
+    if (policy.log_file_operations) {
+      log::info("session opened for local user {} from [{}]", user_name_, peer_.address);
+    }
     return std::make_unique<connection::SftpApp>(std::move(*root));
   };
   f.scp = [this](std::string_view command, std::string& error) {

@@ -20,6 +20,12 @@ bool apply_sftp_flags(const std::vector<std::string>& args, SftpFlagSource sourc
   if (flags.allowed) policy.narrow_allowed(*flags.allowed);
   policy.denied_requests.insert(policy.denied_requests.end(), flags.denied.begin(),
                                 flags.denied.end());
+  // -l INFO or more verbose turns on the operation log; a key may only turn it on.
+  if (flags.log_level) {
+    bool on =
+        *flags.log_level != "QUIET" && *flags.log_level != "FATAL" && *flags.log_level != "ERROR";
+    policy.log_file_operations = admin ? on : (policy.log_file_operations || on);
+  }
   if (flags.start_directory) {
     auto dir = conf::expand_start_directory(*flags.start_directory, policy.home, user);
     if (!dir) {

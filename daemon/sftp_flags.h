@@ -1,6 +1,7 @@
 // internal-sftp's flags (sftp-server(8), parsed by conf/sftp_server_flags.h) applied to a
 // session's fs policy: -R read-only, -u umask, -p allowed requests, -P denied requests, -d start
-// directory; the logging flags -e -f -l are accepted and ignored (wharfd has its own LogLevel).
+// directory, -l INFO (or more) the operation log at INFO; -e and -f are accepted and ignored
+// (wharfd logs to stderr).
 //
 // The flags of the configuration (Subsystem, ForceCommand) are the administrator's: -u sets the
 // umask, as sftp-server's umask(2) does. A key's command= may be written by the user it

@@ -51,7 +51,10 @@ Result<size_t> File::pread(void* buf, size_t n, uint64_t offset) {
   if (!readable_) return Errno{EBADF};
   for (;;) {
     ssize_t got = ::pread(fd_.get(), buf, n, static_cast<off_t>(offset));
-    if (got >= 0) return static_cast<size_t>(got);
+    if (got >= 0) {
+      bytes_read_ += static_cast<uint64_t>(got);
+      return static_cast<size_t>(got);
+    }
     if (errno != EINTR) return last_errno();
   }
 }
@@ -59,6 +62,7 @@ Result<size_t> File::pread(void* buf, size_t n, uint64_t offset) {
 Status File::pwrite(const void* buf, size_t n, uint64_t offset) {
   if (!writable_) return Errno{EBADF};
   Status s = write_all(buf, n, offset);
+  if (s) bytes_written_ += n;
   // A failed write (a full disk) leaves a hole or a short file: an atomic upload that saw one is
   // never committed, whatever the client does next.
   if (!s && upload_ && upload_->write_error == 0) upload_->write_error = s.error();

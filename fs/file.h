@@ -72,6 +72,9 @@ class File {
   Status setstat(const Attrs& attrs);
   Status fsync();
   Result<struct statvfs> statvfs() const;
+  // Bytes this handle has read and written (sftp-server's close log line).
+  uint64_t bytes_read() const { return bytes_read_; }
+  uint64_t bytes_written() const { return bytes_written_; }
   // Ends the file; commits an atomic upload unless one of its writes failed (then the temporary
   // file is removed and that write's error returned). Safe to call once.
   Status close();
@@ -86,6 +89,8 @@ class File {
   bool readable_ = false;
   bool writable_ = false;
   bool append_ = false;
+  uint64_t bytes_read_ = 0;
+  uint64_t bytes_written_ = 0;
   std::shared_ptr<AtomicUpload> upload_;  // set for an atomic upload until close()
 };
 

@@ -38,6 +38,9 @@ struct Policy {
   // Where relative paths start (sftp-server's -d), as a client path. Only the SFTP layer uses
   // it; fs itself resolves every path from the root.
   std::string start_directory = "/";
+  // Log each file operation at INFO, as sftp-server -l INFO does (not a file-system rule, but it
+  // travels with the session's policy).
+  bool log_file_operations = false;
   // The session is chrooted into its root, so the root's "/" is not the host's: a symlink the
   // client creates is judged by where a host process (a backup, an admin's cp -r) would follow it.
   bool chrooted = false;

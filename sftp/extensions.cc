@@ -38,6 +38,7 @@ void Server::ext_posix_rename(uint32_t id, wire::Reader& r) {
   std::string from = path_arg(r, "posix-rename old path");
   std::string to = path_arg(r, "posix-rename new path");
   r.expect_end("posix-rename");
+  note("posix-rename old \"{}\" new \"{}\"", from, to);
   send_status(id, root_.rename(from, to, /*replace=*/true));
 }
 
@@ -69,6 +70,7 @@ void Server::ext_hardlink(uint32_t id, wire::Reader& r) {
   std::string existing = path_arg(r, "hardlink old path");
   std::string link = path_arg(r, "hardlink new path");
   r.expect_end("hardlink");
+  note("hardlink old \"{}\" new \"{}\"", existing, link);
   send_status(id, root_.link(existing, link));
 }
 
@@ -83,6 +85,7 @@ void Server::ext_lsetstat(uint32_t id, wire::Reader& r) {
   std::string path = path_arg(r, "lsetstat path");
   FileAttrs attrs = FileAttrs::decode(r);
   r.expect_end("lsetstat");
+  note_setstat(path, attrs);
   send_status(id, root_.setstat(path, attrs.to_fs(), /*follow=*/false));
 }
 
@@ -122,6 +125,10 @@ void Server::ext_copy_data(uint32_t id, wire::Reader& r) {
   fs::File* from = handles_.file(from_handle);
   fs::File* to = handles_.file(to_handle);
   if (from == nullptr || to == nullptr) return send_status(id, SSH_FX_FAILURE);
+  if (log_operations_) {
+    note("copy-data from \"{}\" offset {} length {} to \"{}\" offset {}",
+         handles_.path(from_handle), from_offset, length, handles_.path(to_handle), to_offset);
+  }
   // Copying a file onto an overlapping range of itself, through one handle or two, is refused
   // by fs (EDEADLK: SSH_FX_FAILURE), although PROTOCOL 4.11 allows it.
   send_status(id, fs::Root::copy_range(*from, from_offset, length, *to, to_offset));
@@ -229,6 +236,7 @@ void Server::ext_copy_file(uint32_t id, wire::Reader& r) {
   std::string to = path_arg(r, "copy-file destination");
   bool overwrite = r.boolean("copy-file overwrite");
   r.expect_end("copy-file");
+  note("copy-file old \"{}\" new \"{}\"", from, to);
   send_status(id, root_.copy_file(from, to, overwrite));
 }
 

@@ -25,7 +25,7 @@ uint64_t random_tag([[maybe_unused]] uint64_t issued) {
 
 }  // namespace
 
-std::optional<std::string> HandleTable::add(OpenObject object) {
+std::optional<std::string> HandleTable::add(OpenObject object, std::string path) {
   if (open_ >= max_) return std::nullopt;
   uint32_t index;
   if (!free_.empty()) {
@@ -38,6 +38,7 @@ std::optional<std::string> HandleTable::add(OpenObject object) {
   Slot& slot = slots_[index];
   slot.tag = random_tag(++issued_);
   slot.object.emplace(std::move(object));
+  slot.path = std::move(path);
   ++open_;
   std::string handle(kHandleSize, '\0');
   for (int i = 0; i < 4; ++i) handle[i] = static_cast<char>(index >> (24 - 8 * i));
@@ -67,11 +68,17 @@ OpenDir* HandleTable::dir(wire::ByteView handle) {
   return s ? std::get_if<OpenDir>(&*s->object) : nullptr;
 }
 
+std::string HandleTable::path(wire::ByteView handle) {
+  Slot* s = find(handle);
+  return s ? s->path : std::string();
+}
+
 std::optional<OpenObject> HandleTable::take(wire::ByteView handle) {
   Slot* s = find(handle);
   if (s == nullptr) return std::nullopt;
   std::optional<OpenObject> out = std::move(s->object);
   s->object.reset();
+  s->path.clear();
   s->tag = 0;
   --open_;
   free_.push_back(static_cast<uint32_t>(s - slots_.data()));

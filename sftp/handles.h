@@ -27,12 +27,14 @@ class HandleTable {
   explicit HandleTable(size_t max) : max_(max) {}
 
   // The new handle's bytes, or std::nullopt when `max` handles are open.
-  std::optional<std::string> add(OpenObject object);
+  std::optional<std::string> add(OpenObject object, std::string path = {});
   // nullptr unless `handle` names an open object of that kind.
   fs::File* file(wire::ByteView handle);
   OpenDir* dir(wire::ByteView handle);
   // Removes and returns the object (std::nullopt for an unknown handle).
   std::optional<OpenObject> take(wire::ByteView handle);
+  // The path the object was opened with ("" for an unknown handle), for the operation log.
+  std::string path(wire::ByteView handle);
 
   size_t size() const { return open_; }
   size_t max() const { return max_; }
@@ -41,6 +43,7 @@ class HandleTable {
   struct Slot {
     uint64_t tag = 0;
     std::optional<OpenObject> object;
+    std::string path;
   };
   Slot* find(wire::ByteView handle);
 

@@ -26,6 +26,23 @@ int open_flags(uint32_t pflags) {
   return flags;
 }
 
+// sftp-server's string_from_portable(): the flags as its open log line names them.
+std::string flag_names(uint32_t pflags) {
+  std::string out;
+  auto add = [&](uint32_t bit, const char* name) {
+    if (!(pflags & bit)) return;
+    if (!out.empty()) out += ',';
+    out += name;
+  };
+  add(SSH_FXF_READ, "READ");
+  add(SSH_FXF_WRITE, "WRITE");
+  add(SSH_FXF_APPEND, "APPEND");
+  add(SSH_FXF_CREAT, "CREATE");
+  add(SSH_FXF_TRUNC, "TRUNCATE");
+  add(SSH_FXF_EXCL, "EXCL");
+  return out;
+}
+
 }  // namespace
 
 void Server::do_open(uint32_t id, wire::Reader& r) {
@@ -34,9 +51,10 @@ void Server::do_open(uint32_t id, wire::Reader& r) {
   FileAttrs attrs = FileAttrs::decode(r);
   r.expect_end("open");
   mode_t mode = (attrs.flags & SSH_FILEXFER_ATTR_PERMISSIONS) ? attrs.permissions & 07777 : 0666;
+  note("open \"{}\" flags {} mode 0{:o}", path, flag_names(pflags), mode);
   auto file = root_.open(path, open_flags(pflags), mode);
   if (!file) return send_status(id, file.status());
-  auto handle = handles_.add(std::move(*file));
+  auto handle = handles_.add(std::move(*file), log_operations_ ? path : std::string());
   if (!handle) return send_status(id, SSH_FX_FAILURE, "Too many open handles");
   send_handle(id, std::move(*handle));
 }
@@ -44,9 +62,14 @@ void Server::do_open(uint32_t id, wire::Reader& r) {
 void Server::do_close(uint32_t id, wire::Reader& r) {
   wire::ByteView handle = r.string("handle", 256);
   r.expect_end("close");
+  std::string path = log_operations_ ? handles_.path(handle) : std::string();
   auto object = handles_.take(handle);
   if (!object) return send_status(id, SSH_FX_FAILURE);
-  if (auto* file = std::get_if<fs::File>(&*object)) return send_status(id, file->close());
+  if (auto* file = std::get_if<fs::File>(&*object)) {
+    note("close \"{}\" bytes read {} written {}", path, file->bytes_read(), file->bytes_written());
+    return send_status(id, file->close());
+  }
+  note("closedir \"{}\"", path);
   send_status(id, SSH_FX_OK);
 }
 
@@ -107,23 +130,46 @@ void Server::do_setstat(uint32_t id, wire::Reader& r) {
   std::string path = path_arg(r, "setstat path");
   FileAttrs attrs = FileAttrs::decode(r);
   r.expect_end("setstat");
+  note_setstat(path, attrs);
   send_status(id, root_.setstat(path, attrs.to_fs(), true));
 }
 
 void Server::do_fsetstat(uint32_t id, wire::Reader& r) {
-  fs::File* file = file_arg(r);
+  wire::ByteView handle = r.string("handle", 256);
   FileAttrs attrs = FileAttrs::decode(r);
   r.expect_end("fsetstat");
+  fs::File* file = handles_.file(handle);
   if (file == nullptr) return send_status(id, SSH_FX_FAILURE);
+  if (log_operations_) note_setstat(handles_.path(handle), attrs);
   send_status(id, file->setstat(attrs.to_fs()));
+}
+
+// sftp-server's process_setstat() log lines, one per attribute set.
+void Server::note_setstat(const std::string& path, const FileAttrs& attrs) {
+  if (!log_operations_) return;
+  if (attrs.flags & SSH_FILEXFER_ATTR_SIZE) note("set \"{}\" size {}", path, attrs.size);
+  if (attrs.flags & SSH_FILEXFER_ATTR_PERMISSIONS) {
+    note("set \"{}\" mode {:04o}", path, attrs.permissions);
+  }
+  if (attrs.flags & SSH_FILEXFER_ATTR_ACMODTIME) {
+    time_t t = attrs.mtime;
+    struct tm tm {};
+    char when[32] = "?";
+    if (::localtime_r(&t, &tm) != nullptr) std::strftime(when, sizeof when, "%Y%m%d-%H:%M:%S", &tm);
+    note("set \"{}\" modtime {}", path, when);
+  }
+  if (attrs.flags & SSH_FILEXFER_ATTR_UIDGID) {
+    note("set \"{}\" owner {} group {}", path, attrs.uid, attrs.gid);
+  }
 }
 
 void Server::do_opendir(uint32_t id, wire::Reader& r) {
   std::string path = path_arg(r, "opendir path");
   r.expect_end("opendir");
+  note("opendir \"{}\"", path);
   auto dir = root_.opendir(path);
   if (!dir) return send_status(id, dir.status());
-  auto handle = handles_.add(OpenDir{std::move(*dir)});
+  auto handle = handles_.add(OpenDir{std::move(*dir)}, log_operations_ ? path : std::string());
   if (!handle) return send_status(id, SSH_FX_FAILURE, "Too many open handles");
   send_handle(id, std::move(*handle));
 }
@@ -158,6 +204,7 @@ void Server::do_readdir(uint32_t id, wire::Reader& r) {
 void Server::do_remove(uint32_t id, wire::Reader& r) {
   std::string path = path_arg(r, "remove path");
   r.expect_end("remove");
+  note("remove name \"{}\"", path);
   send_status(id, root_.remove(path));
 }
 
@@ -166,12 +213,14 @@ void Server::do_mkdir(uint32_t id, wire::Reader& r) {
   FileAttrs attrs = FileAttrs::decode(r);
   r.expect_end("mkdir");
   mode_t mode = (attrs.flags & SSH_FILEXFER_ATTR_PERMISSIONS) ? attrs.permissions & 07777 : 0777;
+  note("mkdir name \"{}\" mode 0{:o}", path, mode);
   send_status(id, root_.mkdir(path, mode));
 }
 
 void Server::do_rmdir(uint32_t id, wire::Reader& r) {
   std::string path = path_arg(r, "rmdir path");
   r.expect_end("rmdir");
+  note("rmdir name \"{}\"", path);
   send_status(id, root_.rmdir(path));
 }
 
@@ -187,6 +236,7 @@ void Server::do_rename(uint32_t id, wire::Reader& r) {
   std::string from = path_arg(r, "rename old path");
   std::string to = path_arg(r, "rename new path");
   r.expect_end("rename");
+  note("rename old \"{}\" new \"{}\"", from, to);
   send_status(id, root_.rename(from, to, /*replace=*/false));
 }
 
@@ -204,6 +254,7 @@ void Server::do_symlink(uint32_t id, wire::Reader& r) {
   std::string_view target = r.text("symlink target", kMaxPath);  // stored as written
   std::string link = path_arg(r, "symlink link path");
   r.expect_end("symlink");
+  note("symlink old \"{}\" new \"{}\"", target, link);
   send_status(id, root_.symlink(target, link));
 }
 

@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "fs/root.h"
+#include "log/log.h"
 #include "sftp/handles.h"
 #include "sftp/names.h"
 #include "sftp/protocol.h"
@@ -27,6 +28,8 @@
 #include "transport/wire.h"
 
 namespace wharf::sftp {
+
+struct FileAttrs;
 
 struct ServerOptions {
   size_t max_handles = kMaxHandles;
@@ -103,6 +106,15 @@ class Server {
   void send_attrs(uint32_t id, fs::Result<struct stat> st);
   void send_name(uint32_t id, std::string_view name);  // one name, empty attrs (REALPATH)
 
+  // sftp-server -l INFO's operation log: one INFO line per open, close and change, written
+  // before the operation as sftp-server does (its wording, so existing log parsers work).
+  template <typename... Args>
+  void note(fmt::format_string<Args...> f, Args&&... args) {
+    if (log_operations_) log::info(f, std::forward<Args>(args)...);
+  }
+
+  void note_setstat(const std::string& path, const FileAttrs& attrs);
+
   // Path and handle arguments. A relative path starts at the policy's start directory
   // (sftp-server -d), as it would after sftp-server's chdir(2).
   std::string path_arg(wire::Reader& r, const char* what);
@@ -153,6 +165,7 @@ class Server {
   static const Extension kExtensions[];
 
   fs::Root& root_;
+  const bool log_operations_;
   HandleTable handles_;
   NameCache names_;
   bool initialized_ = false;

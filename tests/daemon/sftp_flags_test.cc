@@ -67,10 +67,17 @@ TEST(SftpFlags, StartDirectoryExpandsHomeAndUser) {
   EXPECT_EQ(Apply(configured, {"-d", "upload"}).start_directory, "/upload");  // from the root
 }
 
-TEST(SftpFlags, LoggingFlagsAreAcceptedWithValidValues) {
+TEST(SftpFlags, LogLevelInfoOrMoreTurnsOnTheOperationLog) {
   fs::Policy p = Apply(fs::Policy{}, {"-e", "-l", "info", "-f", "AUTH"}, kConfig);
+  EXPECT_TRUE(p.log_file_operations);
   EXPECT_EQ(p.umask, fs::Policy{}.umask);
   EXPECT_FALSE(p.read_only);
+  EXPECT_TRUE(Apply(fs::Policy{}, {"-l", "DEBUG3"}, kConfig).log_file_operations);
+  EXPECT_FALSE(Apply(fs::Policy{}, {"-l", "ERROR"}, kConfig).log_file_operations);
+  EXPECT_FALSE(Apply(fs::Policy{}, {"-f", "LOCAL0"}, kConfig).log_file_operations);
+  EXPECT_FALSE(Apply(p, {"-l", "QUIET"}, kConfig).log_file_operations);  // the admin's choice
+  EXPECT_TRUE(Apply(p, {"-l", "QUIET"}, kKey).log_file_operations);      // a key cannot hide
+  EXPECT_TRUE(Apply(fs::Policy{}, {"-l", "VERBOSE"}, kKey).log_file_operations);
 }
 
 TEST(SftpFlags, BadValuesAreRefused) {

@@ -35,7 +35,7 @@ def tearDownModule():
     login.close_site(M)
     login.summary("Subsystem sftp /usr/lib/openssh/sftp-server -R -P remove (sftp, paramiko), "
                   "ForceCommand internal-sftp -d /upload -u 0002 (sftp pwd/put/mkdir modes, "
-                  "paramiko normalize), -d to a missing directory, SftpUmask 0002, scp -O refused")
+                  "paramiko normalize, -l INFO operation log lines), -d to a missing directory, SftpUmask 0002, scp -O refused")
 
 
 def sftp(server, commands):
@@ -84,9 +84,19 @@ class FlagsTest(unittest.TestCase):
     def test_force_command_start_directory_and_umask(self):
         config = M["config"] + "ForceCommand internal-sftp -d /upload -l INFO -u 0002\n"
         with login.server(M["state"], config) as server:
-            r = sftp(server, ["pwd", f"put {M['local']} f.txt", "mkdir d", "ls"])
+            r = sftp(server, ["pwd", f"put {M['local']} f.txt", "mkdir d", "ls", "rename f.txt g.txt",
+                              "rename g.txt f.txt"])
             self.assertEqual(r.returncode, 0, r.stderr + server.read_log())
             self.assertIn("Remote working directory: /upload", r.stdout)
+            # -l INFO: sftp-server's operation log, in its words
+            log = server.read_log()
+            for line in (f"session opened for local user {M['user']} from [127.0.0.1]",
+                         'open "/upload/f.txt" flags WRITE,CREATE,TRUNCATE mode 0666',
+                         'close "/upload/f.txt" bytes read 0 written 9',
+                         'mkdir name "/upload/d" mode 0777',
+                         'opendir "/upload"', 'closedir "/upload"',
+                         'posix-rename old "/upload/f.txt" new "/upload/g.txt"'):
+                self.assertIn(line, log)
             self.assertEqual(mode("upload", "f.txt"), 0o664)
             self.assertEqual(mode("upload", "d"), 0o775)
             self.assertFalse(os.path.exists(os.path.join(M["root"], "f.txt")))
@@ -96,8 +106,16 @@ class FlagsTest(unittest.TestCase):
                 self.assertIn("f.txt", client.listdir())  # the start directory
                 self.assertIn("marker-root.txt", client.listdir("/"))  # absolute paths: the root
                 self.assertEqual(client.stat("../marker-root.txt").st_size, len("root marker\n"))
+                with client.open("p.txt", "w") as f:
+                    f.write(b"paramiko\n")
+                self.assertEqual(client.open("p.txt").read(), b"paramiko\n")
+                client.remove("p.txt")
             finally:
                 t.close()
+            log = server.read_log()
+            self.assertIn('close "/upload/p.txt" bytes read 0 written 9', log)
+            self.assertIn('close "/upload/p.txt" bytes read 9 written 0', log)
+            self.assertIn('remove name "/upload/p.txt"', log)
 
     def test_missing_start_directory_starts_at_the_root(self):
         config = M["config"] + "ForceCommand internal-sftp -d /no/such/dir\n"
@@ -112,6 +130,7 @@ class FlagsTest(unittest.TestCase):
             r = sftp(server, [f"put {M['local']} pub/f.txt"])
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertEqual(mode("pub", "f.txt"), 0o664)
+            self.assertNotIn('open "/pub/f.txt"', server.read_log())  # no -l INFO: no op log
 
     def test_scp_under_a_forced_internal_sftp_is_refused_not_hung(self):
         with login.server(M["state"], M["config"] + "ForceCommand internal-sftp\n") as server:
