@@ -37,7 +37,6 @@ std::optional<std::pair<std::string, std::string>> pick_hash(std::string_view li
 void Server::ext_posix_rename(uint32_t id, wire::Reader& r) {
   std::string from = path_arg(r, "posix-rename old path");
   std::string to = path_arg(r, "posix-rename new path");
-  r.expect_end("posix-rename");
   note("posix-rename old \"{}\" new \"{}\"", from, to);
   send_status(id, root_.rename(from, to, /*replace=*/true));
 }
@@ -55,13 +54,11 @@ void Server::send_statvfs(uint32_t id, fs::Result<struct statvfs> vfs) {
 
 void Server::ext_statvfs(uint32_t id, wire::Reader& r) {
   std::string path = path_arg(r, "statvfs path");
-  r.expect_end("statvfs");
   send_statvfs(id, root_.statvfs(path));
 }
 
 void Server::ext_fstatvfs(uint32_t id, wire::Reader& r) {
   fs::File* file = file_arg(r);
-  r.expect_end("fstatvfs");
   if (file == nullptr) return send_status(id, SSH_FX_FAILURE);
   send_statvfs(id, file->statvfs());
 }
@@ -69,14 +66,12 @@ void Server::ext_fstatvfs(uint32_t id, wire::Reader& r) {
 void Server::ext_hardlink(uint32_t id, wire::Reader& r) {
   std::string existing = path_arg(r, "hardlink old path");
   std::string link = path_arg(r, "hardlink new path");
-  r.expect_end("hardlink");
   note("hardlink old \"{}\" new \"{}\"", existing, link);
   send_status(id, root_.link(existing, link));
 }
 
 void Server::ext_fsync(uint32_t id, wire::Reader& r) {
   fs::File* file = file_arg(r);
-  r.expect_end("fsync");
   if (file == nullptr) return send_status(id, SSH_FX_FAILURE);
   send_status(id, file->fsync());  // answered only once the data is on disk
 }
@@ -84,13 +79,11 @@ void Server::ext_fsync(uint32_t id, wire::Reader& r) {
 void Server::ext_lsetstat(uint32_t id, wire::Reader& r) {
   std::string path = path_arg(r, "lsetstat path");
   FileAttrs attrs = FileAttrs::decode(r);
-  r.expect_end("lsetstat");
   note_setstat(path, attrs);
   send_status(id, root_.setstat(path, attrs.to_fs(), /*follow=*/false));
 }
 
 void Server::ext_limits(uint32_t id, wire::Reader& r) {
-  r.expect_end("limits");
   size_t start = begin(SSH_FXP_EXTENDED_REPLY, id);
   w_.u64(kMaxMessage).u64(kMaxReadLength).u64(kMaxWriteLength).u64(handles_.max());
   finish(start);
@@ -99,7 +92,6 @@ void Server::ext_limits(uint32_t id, wire::Reader& r) {
 // "~" and "~/rest" expand to the policy's home; then REALPATH (PROTOCOL 4.10).
 void Server::ext_expand_path(uint32_t id, wire::Reader& r) {
   std::string path(r.text("expand-path path", kMaxPath));
-  r.expect_end("expand-path");
   const std::string& home = root_.policy().home;
   if (path == "~") {
     path = home;
@@ -121,7 +113,6 @@ void Server::ext_copy_data(uint32_t id, wire::Reader& r) {
   uint64_t length = r.u64("copy-data length");
   wire::ByteView to_handle = r.string("copy-data write handle", 256);
   uint64_t to_offset = r.u64("copy-data write offset");
-  r.expect_end("copy-data");
   fs::File* from = handles_.file(from_handle);
   fs::File* to = handles_.file(to_handle);
   if (from == nullptr || to == nullptr) return send_status(id, SSH_FX_FAILURE);
@@ -136,7 +127,6 @@ void Server::ext_copy_data(uint32_t id, wire::Reader& r) {
 
 void Server::ext_home_directory(uint32_t id, wire::Reader& r) {
   r.text("home-directory user", 256);  // only the session's own home exists here
-  r.expect_end("home-directory");
   auto real = root_.realpath(root_.policy().home);
   if (!real) return send_status(id, real.status());
   send_name(id, *real);
@@ -145,7 +135,6 @@ void Server::ext_home_directory(uint32_t id, wire::Reader& r) {
 void Server::ext_users_groups(uint32_t id, wire::Reader& r) {
   wire::Reader uids = r.sub_string("uids", kMaxMessage);
   wire::Reader gids = r.sub_string("gids", kMaxMessage);
-  r.expect_end("users-groups-by-id");
   if (uids.remaining() % 4 != 0 || gids.remaining() % 4 != 0) {
     return send_status(id, SSH_FX_BAD_MESSAGE);
   }
@@ -166,7 +155,6 @@ void Server::ext_check_file_handle(uint32_t id, wire::Reader& r) {
     r.u64("start offset");
     r.u64("length");
     r.u32("block size");
-    r.expect_end("check-file-handle");
     return send_status(id, SSH_FX_FAILURE);
   }
   check_file(id, *file, r);
@@ -181,7 +169,6 @@ void Server::ext_check_file_name(uint32_t id, wire::Reader& r) {
     rest.u64("start offset");
     rest.u64("length");
     rest.u32("block size");
-    rest.expect_end("check-file-name");
     return send_status(id, file.status());
   }
   check_file(id, *file, rest);
@@ -194,7 +181,6 @@ void Server::check_file(uint32_t id, fs::File& file, wire::Reader& r) {
   uint64_t offset = r.u64("start offset");
   uint64_t length = r.u64("length");
   uint32_t block = r.u32("block size");
-  r.expect_end("check-file");
   auto algo = pick_hash(list);
   if (!algo) return send_status(id, SSH_FX_OP_UNSUPPORTED);
   if (block != 0 && block < 256) return send_status(id, SSH_FX_BAD_MESSAGE);
@@ -235,14 +221,12 @@ void Server::ext_copy_file(uint32_t id, wire::Reader& r) {
   std::string from = path_arg(r, "copy-file source");
   std::string to = path_arg(r, "copy-file destination");
   bool overwrite = r.boolean("copy-file overwrite");
-  r.expect_end("copy-file");
   note("copy-file old \"{}\" new \"{}\"", from, to);
   send_status(id, root_.copy_file(from, to, overwrite));
 }
 
 void Server::ext_space_available(uint32_t id, wire::Reader& r) {
   std::string path = path_arg(r, "space-available path");
-  r.expect_end("space-available");
   auto vfs = root_.statvfs(path);
   if (!vfs) return send_status(id, vfs.status());
   uint64_t unit = vfs->f_frsize ? vfs->f_frsize : vfs->f_bsize;

@@ -49,7 +49,6 @@ void Server::do_open(uint32_t id, wire::Reader& r) {
   std::string path = path_arg(r, "open path");
   uint32_t pflags = r.u32("open pflags");
   FileAttrs attrs = FileAttrs::decode(r);
-  r.expect_end("open");
   mode_t mode = (attrs.flags & SSH_FILEXFER_ATTR_PERMISSIONS) ? attrs.permissions & 07777 : 0666;
   note("open \"{}\" flags {} mode 0{:o}", path, flag_names(pflags), mode);
   auto file = root_.open(path, open_flags(pflags), mode);
@@ -61,7 +60,6 @@ void Server::do_open(uint32_t id, wire::Reader& r) {
 
 void Server::do_close(uint32_t id, wire::Reader& r) {
   wire::ByteView handle = r.string("handle", 256);
-  r.expect_end("close");
   std::string path = log_operations_ ? handles_.path(handle) : std::string();
   auto object = handles_.take(handle);
   if (!object) return send_status(id, SSH_FX_FAILURE);
@@ -77,7 +75,6 @@ void Server::do_read(uint32_t id, wire::Reader& r) {
   fs::File* file = file_arg(r);
   uint64_t offset = r.u64("read offset");
   size_t len = std::min<size_t>(r.u32("read length"), kMaxReadLength);  // clamped, as OpenSSH
-  r.expect_end("read");
   if (file == nullptr) return send_status(id, SSH_FX_FAILURE);
   // pread() lands directly in the output queue after a 13-byte header: uint32 length, byte
   // SSH_FXP_DATA, uint32 id, uint32 data length (section 7).
@@ -100,28 +97,22 @@ void Server::do_write(uint32_t id, wire::Reader& r) {
   fs::File* file = file_arg(r);
   uint64_t offset = r.u64("write offset");
   wire::ByteView data = r.string("write data", kMaxMessage);  // in place: no copy
-  r.expect_end("write");
   if (file == nullptr) return send_status(id, SSH_FX_FAILURE);
   send_status(id, file->pwrite(data.data(), data.size(), offset));
 }
 
 void Server::do_lstat(uint32_t id, wire::Reader& r) {
   std::string path = path_arg(r, "lstat path");
-  r.expect_end("lstat");
   send_attrs(id, root_.stat(path, false));
 }
 
 void Server::do_stat(uint32_t id, wire::Reader& r) {
   std::string path = path_arg(r, "stat path");
-  // Version 3 has no flags word here; a trailing one (newer drafts) is tolerated.
-  if (r.remaining() == 4) r.u32("stat flags");
-  r.expect_end("stat");
   send_attrs(id, root_.stat(path, true));
 }
 
 void Server::do_fstat(uint32_t id, wire::Reader& r) {
   fs::File* file = file_arg(r);
-  r.expect_end("fstat");
   if (file == nullptr) return send_status(id, SSH_FX_FAILURE);
   send_attrs(id, file->stat());
 }
@@ -129,7 +120,6 @@ void Server::do_fstat(uint32_t id, wire::Reader& r) {
 void Server::do_setstat(uint32_t id, wire::Reader& r) {
   std::string path = path_arg(r, "setstat path");
   FileAttrs attrs = FileAttrs::decode(r);
-  r.expect_end("setstat");
   note_setstat(path, attrs);
   send_status(id, root_.setstat(path, attrs.to_fs(), true));
 }
@@ -137,7 +127,6 @@ void Server::do_setstat(uint32_t id, wire::Reader& r) {
 void Server::do_fsetstat(uint32_t id, wire::Reader& r) {
   wire::ByteView handle = r.string("handle", 256);
   FileAttrs attrs = FileAttrs::decode(r);
-  r.expect_end("fsetstat");
   fs::File* file = handles_.file(handle);
   if (file == nullptr) return send_status(id, SSH_FX_FAILURE);
   if (log_operations_) note_setstat(handles_.path(handle), attrs);
@@ -165,7 +154,6 @@ void Server::note_setstat(const std::string& path, const FileAttrs& attrs) {
 
 void Server::do_opendir(uint32_t id, wire::Reader& r) {
   std::string path = path_arg(r, "opendir path");
-  r.expect_end("opendir");
   note("opendir \"{}\"", path);
   auto dir = root_.opendir(path);
   if (!dir) return send_status(id, dir.status());
@@ -176,7 +164,6 @@ void Server::do_opendir(uint32_t id, wire::Reader& r) {
 
 void Server::do_readdir(uint32_t id, wire::Reader& r) {
   OpenDir* dir = handles_.dir(r.string("handle", 256));
-  r.expect_end("readdir");
   if (dir == nullptr) return send_status(id, SSH_FX_FAILURE);
   if (dir->at_end) return send_status(id, SSH_FX_EOF);
   size_t start = begin(SSH_FXP_NAME, id);
@@ -203,7 +190,6 @@ void Server::do_readdir(uint32_t id, wire::Reader& r) {
 
 void Server::do_remove(uint32_t id, wire::Reader& r) {
   std::string path = path_arg(r, "remove path");
-  r.expect_end("remove");
   note("remove name \"{}\"", path);
   send_status(id, root_.remove(path));
 }
@@ -211,7 +197,6 @@ void Server::do_remove(uint32_t id, wire::Reader& r) {
 void Server::do_mkdir(uint32_t id, wire::Reader& r) {
   std::string path = path_arg(r, "mkdir path");
   FileAttrs attrs = FileAttrs::decode(r);
-  r.expect_end("mkdir");
   mode_t mode = (attrs.flags & SSH_FILEXFER_ATTR_PERMISSIONS) ? attrs.permissions & 07777 : 0777;
   note("mkdir name \"{}\" mode 0{:o}", path, mode);
   send_status(id, root_.mkdir(path, mode));
@@ -219,14 +204,12 @@ void Server::do_mkdir(uint32_t id, wire::Reader& r) {
 
 void Server::do_rmdir(uint32_t id, wire::Reader& r) {
   std::string path = path_arg(r, "rmdir path");
-  r.expect_end("rmdir");
   note("rmdir name \"{}\"", path);
   send_status(id, root_.rmdir(path));
 }
 
 void Server::do_realpath(uint32_t id, wire::Reader& r) {
   std::string path = path_arg(r, "realpath path");
-  r.expect_end("realpath");
   auto real = root_.realpath(path);
   if (!real) return send_status(id, real.status());
   send_name(id, *real);
@@ -235,14 +218,12 @@ void Server::do_realpath(uint32_t id, wire::Reader& r) {
 void Server::do_rename(uint32_t id, wire::Reader& r) {
   std::string from = path_arg(r, "rename old path");
   std::string to = path_arg(r, "rename new path");
-  r.expect_end("rename");
   note("rename old \"{}\" new \"{}\"", from, to);
   send_status(id, root_.rename(from, to, /*replace=*/false));
 }
 
 void Server::do_readlink(uint32_t id, wire::Reader& r) {
   std::string path = path_arg(r, "readlink path");
-  r.expect_end("readlink");
   auto target = root_.readlink(path);
   if (!target) return send_status(id, target.status());
   send_name(id, *target);
@@ -253,7 +234,6 @@ void Server::do_readlink(uint32_t id, wire::Reader& r) {
 void Server::do_symlink(uint32_t id, wire::Reader& r) {
   std::string_view target = r.text("symlink target", kMaxPath);  // stored as written
   std::string link = path_arg(r, "symlink link path");
-  r.expect_end("symlink");
   note("symlink old \"{}\" new \"{}\"", target, link);
   send_status(id, root_.symlink(target, link));
 }

@@ -217,8 +217,11 @@ void Server::run(const char* name, bool does_write, Handler handler, uint32_t id
     send_status(id, SSH_FX_PERMISSION_DENIED);
     return;
   }
-  // Handlers decode everything before they reply, and an unfinished reply is discarded by the
-  // next begin(), so nothing half-written is ever queued.
+  // Handlers decode their fields before they reply, and an unfinished reply is discarded by the
+  // next begin(), so nothing half-written is ever queued. Bytes after a request's fields are
+  // ignored, as sftp-server's process() discards the rest of each message: rclone 1.60 (Go's
+  // pkg/sftp 1.13.5) sends its whole 32 KiB buffer after a short WRITE's data, and newer drafts
+  // add a flags word to STAT.
   try {
     (this->*handler)(id, r);
   } catch (const wire::DecodeError&) {

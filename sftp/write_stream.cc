@@ -30,8 +30,9 @@ size_t Server::start_write_stream(wire::ByteView data) {
   wire::ByteView handle = r.raw(handle_len, "handle");
   uint64_t offset = r.u64("write offset");
   uint32_t data_len = r.u32("write data length");
-  if (kFixed - 4 + handle_len + data_len != len) return 0;  // malformed: the buffered path answers
-  const Request* write = request_for(SSH_FXP_WRITE);        // its policy name and does-write flag
+  // Malformed, or with bytes after the data: the buffered path answers.
+  if (kFixed - 4 + handle_len + data_len != len) return 0;
+  const Request* write = request_for(SSH_FXP_WRITE);  // its policy name and does-write flag
   if (!permitted(write->name, write->does_write)) return 0;
   fs::File* file = handles_.file(handle);
   if (file == nullptr) return 0;

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Other clients and pre-authentication attacks (issue 4): paramiko opening a session or forging
 USERAUTH_SUCCESS (message 52) before authentication is cut off; paramiko publickey logins with
-SFTP get/put; PuTTY plink and psftp with keys converted by puttygen and -hostkey."""
+SFTP get/put; PuTTY plink and psftp with keys converted by puttygen and -hostkey; rclone copy,
+check, move and purge."""
 
 import os
 import sys
@@ -28,7 +29,8 @@ def tearDownModule():
     login.close_site(M)
     login.summary("paramiko: open_session and forged message 52 before auth (after KEX and "
                   "after a failed auth), publickey login + SFTP get/put x3 key types; PuTTY "
-                  "psftp upload/download and plink exec refusal with puttygen keys and -hostkey")
+                  "psftp upload/download and plink exec refusal with puttygen keys and -hostkey; rclone "
+                  "copy up/down (3 MiB, mtimes), check, moveto, purge")
 
 
 def forge(transport, payload):
@@ -246,6 +248,58 @@ class Putty(unittest.TestCase):
                       timeout=90)
         self.assertNotEqual(r.returncode, 0)
         self.assertNotIn(login.REFUSAL, r.stderr)
+
+
+class Rclone(unittest.TestCase):
+    """rclone (Go's pkg/sftp): its uploads send bytes after each WRITE's data, which sftp-server
+    ignores; it probes for md5sum/sha1sum over exec, which Wharf refuses, and must cope."""
+
+    @classmethod
+    def setUpClass(cls):
+        tmp = wharftest.tmpdir()
+        cls.known = os.path.join(tmp, "rclone-known-hosts")
+        with open(cls.known, "w") as known:
+            for kind in ("ed25519", "ecdsa", "rsa"):
+                with open(os.path.join(M["state"], f"ssh_host_{kind}_key.pub")) as f:
+                    key = " ".join(f.read().split()[:2])
+                known.write(f"[127.0.0.1]:{M['server'].port} {key}\n")
+        cls.conf = os.path.join(tmp, "rclone.conf")
+        with open(cls.conf, "w") as f:
+            f.write(f"[w]\ntype = sftp\nhost = 127.0.0.1\nport = {M['server'].port}\n"
+                    f"user = {M['user']}\nkey_file = {M['keys']['ed25519']}\n"
+                    f"known_hosts_file = {cls.known}\n")
+
+    def rclone(self, *args):
+        r = login.run(["rclone", "--config", self.conf, "--contimeout", "20s", "--timeout",
+                       "60s", "--retries", "1", "--low-level-retries", "1", *args], timeout=120)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        return r.stdout + r.stderr
+
+    def test_rclone_copy_up_and_down_keeps_bytes_and_mtime(self):
+        tmp = wharftest.tmpdir()
+        src = os.path.join(tmp, "rc-src")
+        os.makedirs(os.path.join(src, "sub"))
+        files = {"big.bin": os.urandom(3 * 1024 * 1024 + 4321), "sub/small.txt": b"small\n"}
+        for name, data in files.items():
+            with open(os.path.join(src, name), "wb") as f:
+                f.write(data)
+            os.utime(os.path.join(src, name), (1500000000, 1500000000))
+        self.rclone("copy", src, "w:rc")
+        for name, data in files.items():
+            path = os.path.join(M["root"], "rc", name)
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(), data, name)
+            self.assertEqual(int(os.stat(path).st_mtime), 1500000000, name)
+        self.assertIn("0 differences found", self.rclone("check", src, "w:rc"))
+        back = os.path.join(tmp, "rc-back")
+        self.rclone("copy", "w:rc", back)
+        for name, data in files.items():
+            with open(os.path.join(back, name), "rb") as f:
+                self.assertEqual(f.read(), data, name)
+        self.rclone("moveto", "w:rc/sub/small.txt", "w:rc/moved.txt")
+        self.assertTrue(os.path.exists(os.path.join(M["root"], "rc", "moved.txt")))
+        self.rclone("purge", "w:rc")
+        self.assertFalse(os.path.exists(os.path.join(M["root"], "rc")))
 
 
 if __name__ == "__main__":

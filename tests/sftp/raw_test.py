@@ -63,7 +63,7 @@ class Raw(unittest.TestCase):
             bytes([OPEN]) + u32(2),                                  # no path
             bytes([OPEN]) + u32(3) + s("x") + u32(0x1a),             # no attrs
             bytes([STAT]) + u32(4) + u32(1 << 30),                   # string longer than msg
-            bytes([REMOVE]) + u32(5) + s("inside") + b"\0",          # trailing byte
+            bytes([REMOVE]) + u32(5) + s(b"in\0side"),               # NUL in path
             bytes([MKDIR]) + u32(6) + s(b"a\0b") + NO_ATTRS,         # NUL in path
             bytes([READ]) + u32(7) + s("nohandle") + u64(0),         # short
             bytes([EXTENDED]) + u32(8) + s("hardlink@openssh.com") + s("inside"),

@@ -238,12 +238,10 @@ TEST_F(Session, MalformedRequestsAnsweredAndSessionGoesOn) {
       Req(SSH_FXP_OPEN, 1).take(),                                         // no path
       Req(SSH_FXP_OPEN, 2).string(std::string_view("x")).u32(1).take(),    // no attrs
       Req(SSH_FXP_STAT, 3).u32(100).take(),                                // short
-      Req(SSH_FXP_REMOVE, 4).string(std::string_view("a")).u8(0).take(),   // trailing
-      Req(SSH_FXP_READ, 5).string(std::string_view("h")).u64(0).take(),    // short
-      Req(SSH_FXP_MKDIR, 6).string(std::string("a\0b", 3)).u32(0).take(),  // NUL
-      Req(SSH_FXP_SETSTAT, 7).string(std::string_view("a")).u32(0x80000000).u32(5).take(),
-      Ext("limits@openssh.com", 8).u8(1).take(),
-      Ext("posix-rename@openssh.com", 9).string(std::string_view("a")).take(),
+      Req(SSH_FXP_READ, 4).string(std::string_view("h")).u64(0).take(),    // short
+      Req(SSH_FXP_MKDIR, 5).string(std::string("a\0b", 3)).u32(0).take(),  // NUL
+      Req(SSH_FXP_SETSTAT, 6).string(std::string_view("a")).u32(0x80000000).u32(5).take(),
+      Ext("posix-rename@openssh.com", 7).string(std::string_view("a")).take(),
   };
   for (const auto& b : bad) Send(b);
   auto reps = Replies();
@@ -337,7 +335,8 @@ class Streaming : public Session {
     add(Req(SSH_FXP_WRITE, 4).string(app).u64(0).string(part(70000, 70000)).take());
     add(Req(SSH_FXP_WRITE, 5).string(ro).u64(0).string(part(0, 90000)).take());
     add(Req(SSH_FXP_WRITE, 6).string(std::string(12, 'x')).u64(0).string(part(0, 90000)).take());
-    // Data lengths that disagree with the message length: short, then with bytes left over.
+    // Data lengths that disagree with the message length: short (refused), then with bytes left
+    // over (ignored, as sftp-server does).
     add(Req(SSH_FXP_WRITE, 7).string(plain).u64(0).u32(100000).raw(part(0, 60000)).take());
     add(Req(SSH_FXP_WRITE, 8).string(plain).u64(0).u32(50000).raw(part(0, 60000)).take());
     add(Req(SSH_FXP_WRITE, 9).string(plain).u64(261000).string(part(261000, 39000)).take());
@@ -356,8 +355,8 @@ TEST_F(Streaming, WritesSplitAnywhereGiveTheSameRepliesAndFiles) {
   EXPECT_TRUE(whole.appended == d.substr(0, 140000));
   // EBADF for the read-only handle maps to NO_SUCH_FILE, as in OpenSSH's errno_to_portable().
   const std::vector<uint32_t> codes = {
-      SSH_FX_OK,      SSH_FX_OK,          SSH_FX_OK,          SSH_FX_OK, SSH_FX_NO_SUCH_FILE,
-      SSH_FX_FAILURE, SSH_FX_BAD_MESSAGE, SSH_FX_BAD_MESSAGE, SSH_FX_OK, SSH_FX_OK};
+      SSH_FX_OK,      SSH_FX_OK,          SSH_FX_OK, SSH_FX_OK, SSH_FX_NO_SUCH_FILE,
+      SSH_FX_FAILURE, SSH_FX_BAD_MESSAGE, SSH_FX_OK, SSH_FX_OK, SSH_FX_OK};
   ASSERT_EQ(whole.replies.size(), codes.size());
   for (size_t i = 0; i < codes.size(); ++i) {
     EXPECT_EQ(whole.replies[i].id, i + 1);
@@ -517,6 +516,29 @@ TEST_F(Session, WriteReadAndOutputDrainedInPieces) {
   EXPECT_EQ(m.u8("type"), SSH_FXP_DATA);
   EXPECT_EQ(m.u32("id"), 2u);
   EXPECT_EQ(wire::as_text(m.string("data", kMaxMessage)), data);
+}
+
+// sftp-server discards whatever follows a request's fields; rclone 1.60 (pkg/sftp 1.13.5) relies
+// on it, sending its whole 32 KiB buffer after a short WRITE's data.
+TEST_F(Session, BytesAfterARequestsFieldsAreIgnoredAsSftpServerDoes) {
+  Init();
+  std::string h = OpenHandle("w", SSH_FXF_WRITE | SSH_FXF_CREAT);
+  std::string junk(32768 - 4096, 'j');
+  Send(Req(SSH_FXP_WRITE, 1).string(h).u64(0).string(std::string(4096, 'a')).raw(junk).take());
+  EXPECT_EQ(One().status(), SSH_FX_OK);
+  // The same, fed in small pieces (the path that writes data as it arrives).
+  auto f = Frame(
+      Req(SSH_FXP_WRITE, 2).string(h).u64(4096).string(std::string_view("bb")).raw(junk).take());
+  FeedInPieces(f, [] { return size_t{1000}; });
+  EXPECT_EQ(One().status(), SSH_FX_OK);
+  Send(Req(SSH_FXP_CLOSE, 3).string(h).take());
+  EXPECT_EQ(One().status(), SSH_FX_OK);
+  EXPECT_EQ(Contents("w"), std::string(4096, 'a') + "bb");
+  Send(Req(SSH_FXP_STAT, 4).string(std::string_view("w")).u32(0x1ff).take());  // v4+ flags word
+  EXPECT_EQ(One().type, SSH_FXP_ATTRS);
+  Send(Req(SSH_FXP_REMOVE, 5).string(std::string_view("w")).u8(0).take());
+  EXPECT_EQ(One().status(), SSH_FX_OK);
+  EXPECT_FALSE(stdfs::exists(dir_ / "w"));
 }
 
 TEST_F(Session, ReadOnlyAndDenyListRefuseBeforeDispatch) {
