@@ -97,7 +97,9 @@ void ServerTransport::send_newkeys_and_switch() {
   if (legality_.strict_kex) encoder_.reset_sequence();
   bool zlib_now = pending_.compression_s2c == "zlib" ||
                   (pending_.compression_s2c == "zlib@openssh.com" && authenticated());
-  if (zlib_now && !encoder_.compression_enabled()) encoder_.enable_compression();
+  // A new zlib stream with every NEWKEYS (or none if this exchange chose none), as OpenSSH's
+  // ssh_set_newkeys() starts one: a client would fail to inflate an old stream's next packet.
+  encoder_.set_compression(zlib_now);
   c2s_keys_ = std::move(keys.client_to_server);
   newkeys_sent_ = true;
   // RFC 8308 section 2.4: EXT_INFO is the next packet after the server's first NEWKEYS.
@@ -111,7 +113,7 @@ void ServerTransport::on_client_newkeys() {
   if (legality_.strict_kex) decoder_.reset_sequence();
   bool zlib_now = pending_.compression_c2s == "zlib" ||
                   (pending_.compression_c2s == "zlib@openssh.com" && authenticated());
-  if (zlib_now && !decoder_.compression_enabled()) decoder_.enable_compression();
+  decoder_.set_compression(zlib_now);
   legality_.in_kex = false;
   legality_.kex_ready_for_newkeys = false;
   legality_.initial_kex = false;

@@ -2,8 +2,9 @@
 """Key re-exchange with real clients after authentication (issue 3), logged in as wharfd's demo
 user (its key is in the state directory): rekeying started by the server (RekeyLimit by bytes
 with sftp, and by time with paramiko while requests flow) and by the client (ssh's RekeyLimit)
-with several ciphers, while SFTP moves 8 MiB each way and the data arrive intact; and no rekey
-before authentication even when the limit is reached during it."""
+with several ciphers and with zlib@openssh.com compression, while SFTP moves 8 MiB each way and
+the data arrive intact; and no rekey before authentication even when the limit is reached during
+it."""
 
 import filecmp
 import os
@@ -116,6 +117,15 @@ class Rekey(unittest.TestCase):
         before_auth = err.split("Authenticated to 127.0.0.1", 1)[0]
         self.assertEqual(exchanges(before_auth), (1, 0), before_auth[-3000:])
         self.assertGreaterEqual(exchanges(err)[1], 8)
+
+    def test_rekeys_with_compression_restart_the_zlib_streams(self):
+        # OpenSSH starts a new zlib stream at every NEWKEYS (ssh_set_newkeys()); both ends must.
+        with STATE.server(["Compression=yes"]) as server:
+            err = sftp_round_trip(server.port, ["Compression=yes", "RekeyLimit=1M"])
+            interop.assert_no_crash(self, server)
+        self.assertIn("compression: zlib@openssh.com", err)
+        total, by_server = exchanges(err)
+        self.assertGreaterEqual(total - by_server, 4, err[-2000:])
 
     def check_client_rekeys(self, cipher):
         with STATE.server() as server:

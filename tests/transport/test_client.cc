@@ -85,10 +85,11 @@ void TestClient::handle(wire::ByteView payload) {
     encoder_.set_keys(
         crypto::make_sealer(pending_.cipher_c2s, pending_.mac_c2s, keys.client_to_server));
     if (strict_) encoder_.reset_sequence();
-    // zlib starts at NEWKEYS; zlib@openssh.com after auth, which the test drives itself.
-    if (pending_.compression_c2s == "zlib" && !encoder_.compression_enabled()) {
-      encoder_.enable_compression();
-    }
+    // zlib starts at NEWKEYS; zlib@openssh.com after auth, which the test drives itself. Every
+    // NEWKEYS starts a new stream, as in OpenSSH.
+    encoder_.set_compression(
+        pending_.compression_c2s == "zlib" ||
+        (pending_.compression_c2s == "zlib@openssh.com" && encoder_.compression_enabled()));
     s2c_keys_ = std::move(keys.server_to_client);
     return;
   }
@@ -122,9 +123,9 @@ void TestClient::on_server_kexinit(wire::ByteView payload) {
 void TestClient::on_newkeys() {
   decoder_.set_keys(crypto::make_opener(pending_.cipher_s2c, pending_.mac_s2c, *s2c_keys_));
   if (strict_) decoder_.reset_sequence();
-  if (pending_.compression_s2c == "zlib" && !decoder_.compression_enabled()) {
-    decoder_.enable_compression();
-  }
+  decoder_.set_compression(
+      pending_.compression_s2c == "zlib" ||
+      (pending_.compression_s2c == "zlib@openssh.com" && decoder_.compression_enabled()));
   negotiated_ = pending_;
   kexinit_sent_ = false;
   in_kex_ = false;

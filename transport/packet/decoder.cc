@@ -28,8 +28,8 @@ void PacketDecoder::set_keys(std::unique_ptr<crypto::PacketOpener> opener) {
   counters_ = {};
 }
 
-void PacketDecoder::enable_compression() {
-  if (!inflater_) inflater_ = std::make_unique<Inflater>();
+void PacketDecoder::set_compression(bool on) {
+  inflater_ = on ? std::make_unique<Inflater>() : nullptr;
 }
 
 void PacketDecoder::release() {

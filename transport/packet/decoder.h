@@ -27,8 +27,10 @@ class PacketDecoder {
 
   // Keys for the packets after the NEWKEYS that next() just returned; resets the counters.
   void set_keys(std::unique_ptr<crypto::PacketOpener> opener);
-  // Inflates every later payload (zlib: after NEWKEYS; zlib@openssh.com: after auth success).
-  void enable_compression();
+  // Inflates every later payload with a new zlib stream (zlib: from NEWKEYS; zlib@openssh.com:
+  // after auth success), or (false) stops inflating. Each NEWKEYS restarts it, as in OpenSSH.
+  void set_compression(bool on);
+  void enable_compression() { set_compression(true); }
   bool compression_enabled() const { return inflater_ != nullptr; }
   void reset_sequence() { seq_ = 0; }
   void set_sequence(uint32_t seq) { seq_ = seq; }

@@ -19,8 +19,8 @@ void PacketEncoder::set_keys(std::unique_ptr<crypto::PacketSealer> sealer) {
   counters_ = {};
 }
 
-void PacketEncoder::enable_compression() {
-  if (!deflater_) deflater_ = std::make_unique<Deflater>();
+void PacketEncoder::set_compression(bool on) {
+  deflater_ = on ? std::make_unique<Deflater>() : nullptr;
 }
 
 void PacketEncoder::consume(size_t n) {

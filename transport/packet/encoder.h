@@ -35,8 +35,11 @@ class PacketEncoder {
 
   // Takes new keys for the packets that follow (after sending NEWKEYS); resets the counters.
   void set_keys(std::unique_ptr<crypto::PacketSealer> sealer);
-  // Compresses every later payload; the one stream continues across rekeys.
-  void enable_compression();
+  // Compresses every later payload with a new zlib stream, or (false) stops compressing. Each
+  // NEWKEYS restarts the stream, as OpenSSH's ssh_set_newkeys() does; zlib@openssh.com's start
+  // after authentication goes through enable_compression().
+  void set_compression(bool on);
+  void enable_compression() { set_compression(true); }
   bool compression_enabled() const { return deflater_ != nullptr; }
   // Strict KEX (OpenSSH PROTOCOL section 1.10): the sequence number restarts at each NEWKEYS.
   void reset_sequence() { seq_ = 0; }
