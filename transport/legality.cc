@@ -32,6 +32,8 @@ Legality generic(uint8_t m) {
   }
 }
 
+Legality after_keys(const LegalityState& s, uint8_t m);
+
 // While the client is in key exchange it may send nothing but transport generic messages,
 // KEX messages and NEWKEYS (RFC 4253 section 7.1); strict KEX also forbids the generic ones
 // during the initial exchange (PROTOCOL 1.10), DISCONNECT aside.
@@ -42,6 +44,13 @@ Legality during_kex(const LegalityState& s, uint8_t m) {
   if (m == msg::kNewKeys) return s.kex_ready_for_newkeys ? kDispatch : kViolation;
   if (m == msg::kDisconnect) return kDispatch;
   if (s.strict_kex && s.initial_kex) return kViolation;
+  // Section 7.1 forbids a party to send anything but transport messages during a key exchange,
+  // yet asyncssh keeps sending channel data after its own KEXINIT, and OpenSSH's dispatch only
+  // restricts transport numbers (1-49) then. So in a re-exchange the user authentication and
+  // connection protocols go on as after the keys; our replies wait for NEWKEYS (held output).
+  if (!s.initial_kex && s.phase == Phase::kPostAuth && m >= msg::kUserauthRequest) {
+    return after_keys(s, m);
+  }
   return generic(m);
 }
 

@@ -50,9 +50,16 @@ TEST(Legality, DuringNonStrictKexGenericMessagesPass) {
   EXPECT_EQ(v(s, 20), Verdict::kDisconnect);  // a second KEXINIT in one exchange
   EXPECT_EQ(v(s, 21), Verdict::kDisconnect);  // NEWKEYS before the method finished
   EXPECT_EQ(v(s, 5), Verdict::kDisconnect);
-  EXPECT_EQ(v(s, 50), Verdict::kDisconnect);
-  EXPECT_EQ(v(s, 94), Verdict::kDisconnect);  // application data inside a key exchange
-  EXPECT_EQ(v(s, 200), Verdict::kDisconnect);
+  // A re-exchange after authentication: the connection protocol goes on, as in OpenSSH (asyncssh
+  // sends channel data after its KEXINIT); a late USERAUTH_REQUEST is ignored as after the keys.
+  EXPECT_EQ(v(s, 50), Verdict::kIgnore);
+  EXPECT_EQ(v(s, 52), Verdict::kDisconnect);  // a forged USERAUTH_SUCCESS
+  EXPECT_EQ(v(s, 94), Verdict::kDispatch);
+  EXPECT_EQ(v(s, 98), Verdict::kDispatch);
+  EXPECT_EQ(v(s, 200), Verdict::kUnimplemented);
+  LegalityState initial{Phase::kAwaitKexInit, true, true, false, false};
+  EXPECT_EQ(v(initial, 94), Verdict::kDisconnect);  // no connection protocol before the keys
+  EXPECT_EQ(v(initial, 50), Verdict::kDisconnect);
   // Unknown numbers in the ranges section 7.1 allows during a key exchange: UNIMPLEMENTED
   // (section 11.4).
   EXPECT_EQ(v(s, 9), Verdict::kUnimplemented);
