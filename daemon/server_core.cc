@@ -89,6 +89,14 @@ void ServerCore::on_authenticated(auth::AuthResult result) {
   connection_ = std::make_unique<connection::ConnectionService>(*sink_, session_factories(), cc);
 }
 
+// asyncssh sends SYMLINK in the draft's argument order to servers that do not identify as
+// OpenSSH or paramiko (its SFTPClientHandler); every other client Wharf knows uses OpenSSH's.
+sftp::ServerOptions ServerCore::sftp_options() const {
+  sftp::ServerOptions options;
+  options.symlink_draft_order = transport_.client_identification().starts_with("SSH-2.0-AsyncSSH_");
+  return options;
+}
+
 connection::SessionFactories ServerCore::session_factories() {
   connection::SessionFactories f;
   f.sftp =
@@ -99,7 +107,8 @@ connection::SessionFactories ServerCore::session_factories() {
       return nullptr;
     }
     const auto& args = sftp_forced_ ? forced_args : *subsystem_flags_;
-    if (args.empty()) return std::make_unique<connection::SftpApp>(*confined_->root);
+    if (args.empty())
+      return std::make_unique<connection::SftpApp>(*confined_->root, sftp_options());
     // internal-sftp flags: a root of its own with the policy they make.
     fs::Policy policy = confined_->root->policy();
     std::string error;
@@ -120,7 +129,7 @@ connection::SessionFactories ServerCore::session_factories() {
     if (policy.log_file_operations) {
       log::info("session opened for local user {} from [{}]", user_name_, peer_.address);
     }
-    return std::make_unique<connection::SftpApp>(std::move(*root));
+    return std::make_unique<connection::SftpApp>(std::move(*root), sftp_options());
   };
   f.scp = [this](std::string_view command, std::string& error) {
     return connection::ScpApp::start(*confined_->root, command, error);

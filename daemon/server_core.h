@@ -16,6 +16,7 @@
 #include "daemon/listener.h"
 #include "daemon/server_context.h"
 #include "daemon/sftp_flags.h"
+#include "sftp/server.h"
 #include "transport/server_transport.h"
 
 namespace wharf::daemon {
@@ -45,6 +46,7 @@ class ServerCore : public ConnectionCore, private transport::ServiceHandler {
   // transport::ServiceHandler: user authentication first, the connection protocol after.
   void on_message(wire::ByteView payload) override;
   void on_authenticated(auth::AuthResult result);
+  sftp::ServerOptions sftp_options() const;
   connection::SessionFactories session_factories();
   void check_connection_end();
   template <typename Fn>

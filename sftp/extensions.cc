@@ -83,7 +83,7 @@ void Server::ext_lsetstat(uint32_t id, wire::Reader& r) {
   send_status(id, root_.setstat(path, attrs.to_fs(), /*follow=*/false));
 }
 
-void Server::ext_limits(uint32_t id, wire::Reader& r) {
+void Server::ext_limits(uint32_t id, wire::Reader& /*r: no fields*/) {
   size_t start = begin(SSH_FXP_EXTENDED_REPLY, id);
   w_.u64(kMaxMessage).u64(kMaxReadLength).u64(kMaxWriteLength).u64(handles_.max());
   finish(start);

@@ -231,9 +231,17 @@ void Server::do_readlink(uint32_t id, wire::Reader& r) {
 
 // OpenSSH sends SYMLINK's arguments as (target, link path), the reverse of the draft (OpenSSH
 // PROTOCOL section 4.1); every client follows OpenSSH, so do we.
+// OpenSSH's order: target, then link path (PROTOCOL section 4.1 notes the reversal).
 void Server::do_symlink(uint32_t id, wire::Reader& r) {
-  std::string_view target = r.text("symlink target", kMaxPath);  // stored as written
-  std::string link = path_arg(r, "symlink link path");
+  std::string link;
+  std::string_view target;  // stored as written
+  if (symlink_draft_order_) {
+    link = path_arg(r, "symlink link path");
+    target = r.text("symlink target", kMaxPath);
+  } else {
+    target = r.text("symlink target", kMaxPath);
+    link = path_arg(r, "symlink link path");
+  }
   note("symlink old \"{}\" new \"{}\"", target, link);
   send_status(id, root_.symlink(target, link));
 }

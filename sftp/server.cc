@@ -68,6 +68,7 @@ const Server::Extension Server::kExtensions[] = {
 Server::Server(fs::Root& root, ServerOptions options)
     : root_(root),
       log_operations_(root.policy().log_file_operations),
+      symlink_draft_order_(options.symlink_draft_order),
       handles_(std::min(options.max_handles, kMaxHandles)),
       output_high_water_(std::max<size_t>(options.output_high_water, 1)) {}
 

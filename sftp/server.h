@@ -35,6 +35,10 @@ struct ServerOptions {
   size_t max_handles = kMaxHandles;
   // Requests wait (and callers should stop feeding) while this much output is queued.
   size_t output_high_water = kOutputHighWater;
+  // SYMLINK's arguments come in the draft's order (link path, then target; draft-02 section
+  // 6.10) instead of OpenSSH's reversed one. asyncssh sends that order to every server whose
+  // identification names neither OpenSSH nor paramiko, Wharf among them.
+  bool symlink_draft_order = false;
 };
 
 class Server {
@@ -166,6 +170,7 @@ class Server {
 
   fs::Root& root_;
   const bool log_operations_;
+  const bool symlink_draft_order_;
   HandleTable handles_;
   NameCache names_;
   bool initialized_ = false;

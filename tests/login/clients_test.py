@@ -2,7 +2,7 @@
 """Other clients and pre-authentication attacks (issue 4): paramiko opening a session or forging
 USERAUTH_SUCCESS (message 52) before authentication is cut off; paramiko publickey logins with
 SFTP get/put; PuTTY plink and psftp with keys converted by puttygen and -hostkey; rclone copy,
-check, move and purge."""
+check, move and purge; asyncssh across rekeys with compression, and its SYMLINK order."""
 
 import os
 import sys
@@ -30,7 +30,8 @@ def tearDownModule():
     login.summary("paramiko: open_session and forged message 52 before auth (after KEX and "
                   "after a failed auth), publickey login + SFTP get/put x3 key types; PuTTY "
                   "psftp upload/download and plink exec refusal with puttygen keys and -hostkey; rclone "
-                  "copy up/down (3 MiB, mtimes), check, moveto, purge")
+                  "copy up/down (3 MiB, mtimes), check, moveto, purge; asyncssh put/get across rekeys "
+                  "with zlib, SYMLINK in draft order")
 
 
 def forge(transport, payload):
@@ -300,6 +301,57 @@ class Rclone(unittest.TestCase):
         self.assertTrue(os.path.exists(os.path.join(M["root"], "rc", "moved.txt")))
         self.rclone("purge", "w:rc")
         self.assertFalse(os.path.exists(os.path.join(M["root"], "rc")))
+
+
+class AsyncSsh(unittest.TestCase):
+    """asyncssh: its own SSH and SFTP code. It rekeys (here after every MiB) while it keeps
+    sending channel data, with zlib@openssh.com compression restarted at each NEWKEYS, and it
+    sends SYMLINK in the draft's argument order to a server that is not OpenSSH."""
+
+    def run_client(self, body):
+        import asyncio
+        import asyncssh
+
+        async def main():
+            async with asyncssh.connect(
+                    "127.0.0.1", M["server"].port, username=M["user"],
+                    client_keys=[M["keys"]["ed25519"]], known_hosts=None,
+                    compression_algs=["zlib@openssh.com"], rekey_bytes=1 << 20) as conn:
+                async with conn.start_sftp_client() as sftp:
+                    return await body(sftp)
+        return asyncio.run(asyncio.wait_for(main(), 90))
+
+    def test_asyncssh_transfers_across_rekeys_with_compression(self):
+        local = os.path.join(wharftest.tmpdir(), "as-up.bin")
+        data = os.urandom(3 << 20) + b"text " * 200000  # random and compressible
+        with open(local, "wb") as f:
+            f.write(data)
+
+        async def body(sftp):
+            await sftp.put(local, "as-up.bin")
+            await sftp.get("as-up.bin", local + ".back")
+        self.run_client(body)
+        with open(os.path.join(M["root"], "as-up.bin"), "rb") as f:
+            self.assertEqual(f.read(), data)
+        with open(local + ".back", "rb") as f:
+            self.assertEqual(f.read(), data)
+
+    def test_asyncssh_symlink_is_never_reversed(self):
+        async def body(sftp):
+            try:
+                await sftp.symlink("as-target.txt", "as-link")
+                return None
+            except Exception as e:  # noqa: BLE001 - the refusal is an outcome
+                return e
+        error = self.run_client(body)
+        link = os.path.join(M["root"], "as-link")
+        # The reversed order would make a link named as-target.txt.
+        self.assertFalse(os.path.lexists(os.path.join(M["root"], "as-target.txt")))
+        if error is None:
+            self.assertTrue(os.readlink(link).endswith("as-target.txt"), os.readlink(link))
+        else:
+            self.assertIn("ermission", str(error))  # asyncssh sends absolute targets
+            self.assertFalse(os.path.lexists(link))
 
 
 if __name__ == "__main__":
