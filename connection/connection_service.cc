@@ -77,6 +77,16 @@ Channel& ConnectionService::channel_for(wire::Reader& r) {
   return *channels_[id];
 }
 
+// Our window is memory a client may fill while its application is backed up or not started
+// (flow.cc holds it). Only one channel at a time gets the large window; the others get OpenSSH's
+// 2 MiB, so MaxSessions 10 costs at most 16 + 9 * 2 MiB, not 10 * 16.
+uint32_t ConnectionService::window_for_new_channel() const {
+  for (const auto& ch : channels_) {
+    if (ch && ch->our_window.size() > kMinWindow) return kMinWindow;
+  }
+  return config_.window;
+}
+
 // RFC 4254 section 5.1. Only "session" (section 6.1); no forwarding of any kind.
 void ConnectionService::on_channel_open(wire::Reader& r) {
   std::string_view type = r.text("channel type", kMaxRequestName);
@@ -103,7 +113,8 @@ void ConnectionService::on_channel_open(wire::Reader& r) {
   }
   auto free_slot = std::find(channels_.begin(), channels_.end(), nullptr);
   uint32_t id = static_cast<uint32_t>(free_slot - channels_.begin());
-  auto ch = std::make_unique<Channel>(id, peer_id, window, max_packet, config_.window);
+  const uint32_t our_window = window_for_new_channel();
+  auto ch = std::make_unique<Channel>(id, peer_id, window, max_packet, our_window);
   if (free_slot == channels_.end()) {
     channels_.push_back(std::move(ch));
   } else {
@@ -113,7 +124,7 @@ void ConnectionService::on_channel_open(wire::Reader& r) {
 
   wire::Writer w(scratch_);
   scratch_.clear();
-  w.u8(msg::kChannelOpenConfirmation).u32(peer_id).u32(id).u32(config_.window);
+  w.u8(msg::kChannelOpenConfirmation).u32(peer_id).u32(id).u32(our_window);
   w.u32(config_.max_packet);
   sink_.send(scratch_);
 }

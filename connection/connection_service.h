@@ -90,6 +90,7 @@ class ConnectionService : public transport::ServiceHandler {
   Channel& channel_for(wire::Reader& r);
   void on_channel_open(wire::Reader& r);
   void on_window_adjust(wire::Reader& r);
+  uint32_t window_for_new_channel() const;
   void on_data(wire::Reader& r);
   void on_extended_data(wire::Reader& r);
   void on_eof(wire::Reader& r);

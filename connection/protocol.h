@@ -22,7 +22,9 @@ inline constexpr uint32_t kExtendedDataStderr = 1;
 // costs memory only while an application is backed up. The default lets OpenSSH's sftp client
 // keep its whole upload queue in flight (64 requests of up to 255 KiB, the write length our
 // limits@openssh.com answer allows): on a 50 ms path 16 MiB allows about 300 MiB/s, where
-// sshd's 2 MiB allows at most 40.
+// sshd's 2 MiB allows at most 40. Only one channel of a connection at a time gets more than
+// kMinWindow (ConnectionService::window_for_new_channel), which bounds what a client can make
+// the connection hold to 16 + 9 * 2 MiB with MaxSessions 10.
 inline constexpr uint32_t kMinWindow = 2u << 20;
 inline constexpr uint32_t kDefaultWindow = 16u << 20;
 inline constexpr uint32_t kMaxWindow = 64u << 20;

@@ -82,6 +82,27 @@ TEST_F(ServiceTest, MaxSessionsIsEnforcedAndSlotsAreReused) {
   EXPECT_EQ(service_->open_channels(), 3u);
 }
 
+// Our window is memory a client can fill: one channel at a time gets the large one.
+TEST_F(ServiceTest, OnlyOneChannelAtATimeGetsTheLargeWindow) {
+  auto opened_window = [this](uint32_t peer_id) {
+    Send(Open(peer_id));
+    auto out = sink_.take();
+    EXPECT_EQ(out.size(), 1u);
+    wire::Reader r(out.at(0));
+    EXPECT_EQ(r.u8("type"), msg::kChannelOpenConfirmation);
+    r.u32("recipient");
+    r.u32("sender");
+    return r.u32("window");
+  };
+  ASSERT_GT(service_->local_window(), kMinWindow);
+  EXPECT_EQ(opened_window(10), service_->local_window());
+  for (uint32_t i = 11; i < 13; ++i) EXPECT_EQ(opened_window(i), kMinWindow) << i;
+  Send(Close(0));  // the large one closes; the next channel may have it
+  EXPECT_EQ(Types(sink_.take()), std::vector<uint8_t>{msg::kChannelClose});
+  EXPECT_EQ(opened_window(20), service_->local_window());
+  EXPECT_EQ(opened_window(21), kMinWindow);
+}
+
 TEST_F(ServiceTest, MaxSessionsZeroRefusesEverySession) {
   ConnectionConfig config;
   config.max_sessions = 0;
