@@ -39,8 +39,10 @@ std::shared_ptr<const Botan::Public_Key> parse_ecdsa(Reader& r, KeyType type, si
 }
 
 std::shared_ptr<const Botan::Public_Key> parse_rsa(Reader& r, size_t& bits) {
-  // RFC 4253 section 6.6: mpint e, mpint n.
-  ByteView e_bytes = r.mpint_unsigned("rsa exponent", 64);
+  // RFC 4253 section 6.6: mpint e, mpint n. The exponent is at most 64 bits: real keys use
+  // 65537 (a few old ones 35 or 2^32+1), and verification costs a squaring per exponent bit, so
+  // a 512-bit exponent on a 16384-bit modulus made each signature check cost 66 ms for anyone.
+  ByteView e_bytes = r.mpint_unsigned("rsa exponent", 8);
   ByteView n_bytes = r.mpint_unsigned("rsa modulus", kMaxRsaBits / 8);
   Botan::BigInt e(e_bytes.data(), e_bytes.size());
   Botan::BigInt n(n_bytes.data(), n_bytes.size());

@@ -96,6 +96,11 @@ TEST(PublicKey, RsaPolicy) {
   EXPECT_THROW(PublicKey::parse(rsa_blob(65536, n2048)), KeyError);  // even exponent
   EXPECT_THROW(PublicKey::parse(rsa_blob(1, n2048)), KeyError);
   EXPECT_THROW(PublicKey::parse(rsa_blob(65537, n2048 + 1)), KeyError);  // even modulus
+  // Exponents up to 64 bits; a longer one only makes verifying expensive.
+  Botan::BigInt e64 = Botan::BigInt::power_of_2(63) + 1;
+  EXPECT_EQ(PublicKey::parse(rsa_blob(e64, n2048)).bits(), 2048u);
+  EXPECT_THROW(PublicKey::parse(rsa_blob(Botan::BigInt::power_of_2(64) + 1, n2048)), KeyError);
+  EXPECT_THROW(PublicKey::parse(rsa_blob(Botan::BigInt::power_of_2(511) + 1, n2048)), KeyError);
 }
 
 TEST(PublicKey, EcdsaCurveAndPointChecked) {
