@@ -196,6 +196,12 @@ void Server::check_file(uint32_t id, fs::File& file, wire::Reader& r) {
   if (blocks * hash->output_length() + 1024 > kMaxMessage) {
     return send_status(id, SSH_FX_FAILURE, "Too many blocks");
   }
+  // Refused whole, before any work, as from a server without check-file (sftp-server).
+  if (length > check_file_left_) {
+    return send_status(id, SSH_FX_OP_UNSUPPORTED,
+                       "check-file: this session's hashing budget is spent");
+  }
+  check_file_left_ -= length;
   std::vector<uint8_t> buf(256 * 1024), digests;
   uint64_t block_len = block == 0 ? length : block;
   for (uint64_t b = 0; b < blocks; ++b) {

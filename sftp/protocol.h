@@ -89,5 +89,10 @@ inline constexpr size_t kInputBuffer = (1u << 20) + kMaxMessage + 4;
 // Requests wait while this much output is queued: a small working set keeps the data in cache
 // (measured: half the server CPU of a 4 MiB queue for downloads) and callers see backpressure.
 inline constexpr size_t kOutputHighWater = 128u << 10;
+// How many bytes check-file may hash in one session. Hashing costs 2.5-4 s of CPU per GiB, a
+// request is a few bytes, and a sparse file makes any length cheap to create, so without a
+// bound one request could keep a core busy for hours (and on after the client left, since a
+// request runs to its end). 16 GiB, about a minute of CPU, covers verifying real uploads.
+inline constexpr uint64_t kCheckFileBudget = 16ull << 30;
 
 }  // namespace wharf::sftp

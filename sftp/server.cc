@@ -69,6 +69,7 @@ Server::Server(fs::Root& root, ServerOptions options)
     : root_(root),
       log_operations_(root.policy().log_file_operations),
       symlink_draft_order_(options.symlink_draft_order),
+      check_file_left_(options.check_file_budget),
       handles_(std::min(options.max_handles, kMaxHandles)),
       output_high_water_(std::max<size_t>(options.output_high_water, 1)) {}
 

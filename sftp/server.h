@@ -39,6 +39,7 @@ struct ServerOptions {
   // 6.10) instead of OpenSSH's reversed one. asyncssh sends that order to every server whose
   // identification names neither OpenSSH nor paramiko, Wharf among them.
   bool symlink_draft_order = false;
+  uint64_t check_file_budget = kCheckFileBudget;
 };
 
 class Server {
@@ -171,6 +172,7 @@ class Server {
   fs::Root& root_;
   const bool log_operations_;
   const bool symlink_draft_order_;
+  uint64_t check_file_left_;  // of the session's check-file budget
   HandleTable handles_;
   NameCache names_;
   bool initialized_ = false;

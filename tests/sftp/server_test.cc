@@ -47,12 +47,12 @@ class Session : public ::testing::Test {
     Open(fs::Policy{});
   }
   void TearDown() override { stdfs::remove_all(dir_); }
-  void Open(fs::Policy policy) {
+  void Open(fs::Policy policy, ServerOptions options = {}) {
     server_.reset();
     auto r = fs::Root::open(dir_.string(), std::move(policy));
     ASSERT_TRUE(r.ok());
     root_ = std::move(*r);
-    server_ = std::make_unique<Server>(*root_);
+    server_ = std::make_unique<Server>(*root_, options);
   }
 
   static Bytes Frame(const Bytes& body) {
@@ -539,6 +539,31 @@ TEST_F(Session, BytesAfterARequestsFieldsAreIgnoredAsSftpServerDoes) {
   Send(Req(SSH_FXP_REMOVE, 5).string(std::string_view("w")).u8(0).take());
   EXPECT_EQ(One().status(), SSH_FX_OK);
   EXPECT_FALSE(stdfs::exists(dir_ / "w"));
+}
+
+// check-file hashes at most the session's budget, refusing a request that would pass it whole.
+TEST_F(Session, CheckFileStopsAtTheSessionsHashingBudget) {
+  ServerOptions options;
+  options.check_file_budget = 1000;
+  Open(fs::Policy{}, options);
+  Init();
+  std::ofstream(dir_ / "f") << std::string(600, 'x');
+  auto check = [this](uint32_t id, uint64_t length) {
+    Send(Ext("check-file-name", id)
+             .string(std::string_view("f"))
+             .string(std::string_view("sha256"))
+             .u64(0)
+             .u64(length)
+             .u32(0)
+             .take());
+    return One();
+  };
+  EXPECT_EQ(check(1, 0).type, SSH_FXP_EXTENDED_REPLY);  // the whole file: 600 of 1000
+  auto refused = check(2, 0);                           // 600 more would pass the budget
+  EXPECT_EQ(refused.type, SSH_FXP_STATUS);
+  EXPECT_EQ(refused.status(), SSH_FX_OP_UNSUPPORTED);
+  EXPECT_EQ(check(3, 400).type, SSH_FXP_EXTENDED_REPLY);  // exactly what is left
+  EXPECT_EQ(check(4, 1).status(), SSH_FX_OP_UNSUPPORTED);
 }
 
 TEST_F(Session, ReadOnlyAndDenyListRefuseBeforeDispatch) {
