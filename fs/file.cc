@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <vector>
 
 #include "fs/fdops.h"
@@ -158,6 +160,34 @@ Result<std::optional<DirEntry>> Dir::next() {
   }
 }
 
+namespace {
+
+// Where `offset` of `file` lies between its holes (SEEK_DATA/SEEK_HOLE, lseek(2)): the bytes of
+// hole from there to the next data (0 if data starts there), else the bytes of data from there
+// to the next hole.
+bool ranges_overlap(uint64_t a, uint64_t b, uint64_t length) {
+  auto end = [length](uint64_t offset) {  // saturating: offsets near 2^64 must not wrap
+    return length > UINT64_MAX - offset ? UINT64_MAX : offset + length;
+  };
+  return b < end(a) && a < end(b);
+}
+
+struct Extent {
+  uint64_t hole = 0;
+  uint64_t data = 0;
+};
+
+Extent extent_at(File& file, uint64_t offset, uint64_t size) {
+  off_t data = ::lseek(file.fd(), static_cast<off_t>(offset), SEEK_DATA);
+  if (data < 0) return {errno == ENXIO ? size - offset : 0, 0};  // ENXIO: no data to the end
+  if (static_cast<uint64_t>(data) > offset) return {static_cast<uint64_t>(data) - offset, 0};
+  off_t hole = ::lseek(file.fd(), static_cast<off_t>(offset), SEEK_HOLE);
+  if (hole < 0 || static_cast<uint64_t>(hole) <= offset) return {0, UINT64_MAX};
+  return {0, static_cast<uint64_t>(hole) - offset};
+}
+
+}  // namespace
+
 Status Root::copy_range(File& from, uint64_t from_offset, uint64_t length, File& to,
                         uint64_t to_offset) {
   if (!from.readable() || !to.writable()) return Errno{EBADF};
@@ -169,17 +199,28 @@ Status Root::copy_range(File& from, uint64_t from_offset, uint64_t length, File&
   auto to_st = to.stat();
   if (!from_st) return from_st.status();
   if (!to_st) return to_st.status();
-  if (from_st->st_dev == to_st->st_dev && from_st->st_ino == to_st->st_ino) {
-    auto end = [length](uint64_t offset) {  // saturating: offsets near 2^64 must not wrap
-      return length > UINT64_MAX - offset ? UINT64_MAX : offset + length;
-    };
-    if (to_eof || (to_offset < end(from_offset) && from_offset < end(to_offset))) {
-      return Errno{EDEADLK};
-    }
+  if (from_st->st_dev == to_st->st_dev && from_st->st_ino == to_st->st_ino &&
+      (to_eof || ranges_overlap(from_offset, to_offset, length))) {
+    return Errno{EDEADLK};
   }
   std::vector<uint8_t> buf;
+  uint64_t to_size = static_cast<uint64_t>(to_st->st_size);
+  const uint64_t from_size = static_cast<uint64_t>(from_st->st_size);
   while (to_eof || length > 0) {
     size_t want = to_eof ? (1u << 20) : static_cast<size_t>(std::min<uint64_t>(length, 1u << 20));
+    // Past the destination's end, a hole of the source is left a hole: zeros either way, and
+    // a sparse file of any apparent size (one WRITE far out) must not fill the disk.
+    if (!to.append_ && to_offset >= to_size && from_offset < from_size) {
+      Extent here = extent_at(from, from_offset, from_size);
+      uint64_t skip = to_eof ? here.hole : std::min(here.hole, length);
+      if (skip > 0) {
+        from_offset += skip;
+        to_offset += skip;
+        if (!to_eof) length -= skip;
+        continue;
+      }
+      want = static_cast<size_t>(std::min<uint64_t>(want, here.data));
+    }
     loff_t in = static_cast<loff_t>(from_offset), out = static_cast<loff_t>(to_offset);
     ssize_t n = to.append_ ? -1 : ::copy_file_range(from.fd(), &in, to.fd(), &out, want, 0);
     if (n < 0) {
@@ -192,10 +233,18 @@ Status Root::copy_range(File& from, uint64_t from_offset, uint64_t length, File&
         if (auto s = to.pwrite(buf.data(), *got, to_offset); !s) return s;
       }
     }
-    if (n == 0) return to_eof ? Status() : Status(Errno{ENODATA});
+    if (n == 0) {
+      if (!to_eof) return Errno{ENODATA};
+      break;
+    }
     from_offset += static_cast<uint64_t>(n);
     to_offset += static_cast<uint64_t>(n);
+    to_size = std::max(to_size, to_offset);
     if (!to_eof) length -= static_cast<uint64_t>(n);
+  }
+  // A hole copied last still counts toward the size.
+  if (to_offset > to_size && ::ftruncate(to.fd(), static_cast<off_t>(to_offset)) != 0) {
+    return Errno{errno};
   }
   return {};
 }

@@ -343,5 +343,42 @@ TEST_F(RootFixture, CopyFileAndRange) {
   EXPECT_EQ(stdfs::file_size(root_dir_ / "src"), big.size());
 }
 
+// Holes of the source stay holes where the destination has nothing yet, and are zeros where it
+// had data: a sparse file of any apparent size must not fill the disk when copied.
+TEST_F(RootFixture, CopyKeepsHolesPastTheDestinationsEnd) {
+  constexpr off_t kSize = 64 << 20;
+  {
+    int fd = ::open((root_dir_ / "sparse").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::pwrite(fd, "beg", 3, 0), 3);
+    ASSERT_EQ(::pwrite(fd, "end", 3, kSize - 3), 3);
+    ::close(fd);
+  }
+  auto blocks_of = [this](const char* name) {
+    struct stat st {};
+    EXPECT_EQ(::stat((root_dir_ / name).c_str(), &st), 0);
+    return std::pair<off_t, off_t>(st.st_size, st.st_blocks * 512);
+  };
+  ASSERT_LT(blocks_of("sparse").second, 1 << 20);  // the file system keeps holes
+  ASSERT_TRUE(root_->copy_file("sparse", "copy", false).ok());
+  auto [size, used] = blocks_of("copy");
+  EXPECT_EQ(size, kSize);
+  EXPECT_LT(used, 1 << 20);
+  std::string copy = slurp(root_dir_ / "copy");
+  EXPECT_EQ(copy, slurp(root_dir_ / "sparse"));
+  // Into a file that had data there: the hole's zeros are written.
+  spit(root_dir_ / "full", std::string(1 << 20, 'y'));
+  auto src = root_->open("sparse", O_RDONLY, 0);
+  auto full = root_->open("full", O_RDWR, 0);
+  ASSERT_TRUE(src.ok() && full.ok());
+  ASSERT_TRUE(Root::copy_range(*src, 0, 2 << 20, *full, 0).ok());
+  EXPECT_EQ(slurp(root_dir_ / "full"), "beg" + std::string((2 << 20) - 3, '\0'));
+  // A range ending in a hole still gives the destination its full length.
+  auto tail = root_->open("tail", O_RDWR | O_CREAT, 0644);
+  ASSERT_TRUE(Root::copy_range(*src, 1 << 20, 4 << 20, *tail, 0).ok());
+  EXPECT_EQ(blocks_of("tail").first, 4 << 20);
+  EXPECT_EQ(slurp(root_dir_ / "tail"), std::string(4 << 20, '\0'));
+}
+
 }  // namespace
 }  // namespace wharf::fs::testing
