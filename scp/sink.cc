@@ -64,6 +64,13 @@ void Sink::feed(wire::ByteView in) {
 
 void Sink::feed_eof() {
   if (finished()) return;
+  if (state_ == State::kStatus && reply_.idle()) {
+    // Every declared byte arrived, then the channel's EOF instead of the source's status byte.
+    // libssh2's scp_send (curl, PHP's ssh2_scp_send) never sends that byte; OpenSSH's sink has
+    // written the file in place by then and keeps it. The file is complete, so it is kept here
+    // too, unless a write failed.
+    on_status(ReplyReader::State::kOk);
+  }
   if (state_ == State::kRecord && line_.empty() && levels_.empty()) {
     finish(errors_ ? 1 : 0);
     return;

@@ -2,7 +2,8 @@
 //
 // Files are written through fs::Root, so the root, read-only, drop-box and atomic-upload
 // policies apply. Every file is received into a temporary name and appears under its final name
-// only once all its declared bytes arrived and the source confirmed them (fs's atomic upload when
+// only once all its declared bytes arrived and the source confirmed them, or closed its side
+// right after them as libssh2 does (fs's atomic upload when
 // the policy asks for it, otherwise a hidden temporary file renamed over the final name; files up
 // to kBufferedUpload are kept in memory and created only when complete): data shorter or longer
 // than declared never leaves a partial file. Error replies are "\1scp: ...\n"

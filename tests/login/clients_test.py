@@ -2,7 +2,9 @@
 """Other clients and pre-authentication attacks (issue 4): paramiko opening a session or forging
 USERAUTH_SUCCESS (message 52) before authentication is cut off; paramiko publickey logins with
 SFTP get/put; PuTTY plink and psftp with keys converted by puttygen and -hostkey; rclone copy,
-check, move and purge; asyncssh across rekeys with compression, and its SYMLINK order."""
+check, move and purge; asyncssh across rekeys with compression, and its SYMLINK order; curl
+(libssh2) SFTP with quote commands, and its scp uploads, which end with EOF instead of a status
+byte."""
 
 import os
 import sys
@@ -31,7 +33,8 @@ def tearDownModule():
                   "after a failed auth), publickey login + SFTP get/put x3 key types; PuTTY "
                   "psftp upload/download and plink exec refusal with puttygen keys and -hostkey; rclone "
                   "copy up/down (3 MiB, mtimes), check, moveto, purge; asyncssh put/get across rekeys "
-                  "with zlib, SYMLINK in draft order")
+                  "with zlib, SYMLINK in draft order; curl/libssh2 sftp put/get/range/list/quote "
+                  "commands and scp put (EOF-terminated)/get/missing file")
 
 
 def forge(transport, payload):
@@ -352,6 +355,66 @@ class AsyncSsh(unittest.TestCase):
         else:
             self.assertIn("ermission", str(error))  # asyncssh sends absolute targets
             self.assertFalse(os.path.lexists(link))
+
+
+class Curl(unittest.TestCase):
+    """curl on libssh2: a third SSH and SFTP implementation, and an scp client of its own (it
+    sends `scp -t`/`scp -f` itself). The host key is pinned by its SHA256 fingerprint."""
+
+    def curl(self, scheme, path, *args, expect=0):
+        pin = login.host_fingerprint(M["state"]).removeprefix("SHA256:")
+        r = login.run(["curl", "-sS", "--connect-timeout", "20", "--max-time", "90",
+                       "--hostpubsha256", pin, "-u", M["user"] + ":", "--key",
+                       M["keys"]["ed25519"], "--pubkey", M["keys"]["ed25519"] + ".pub", *args,
+                       f"{scheme}://127.0.0.1:{M['server'].port}/{path}"], timeout=120)
+        self.assertEqual(r.returncode, expect, r.stdout + r.stderr)
+        return r
+
+    def test_curl_sftp_upload_download_listing_and_quote_commands(self):
+        tmp = wharftest.tmpdir()
+        local = os.path.join(tmp, "curl-up.bin")
+        data = os.urandom(2 * 1024 * 1024 + 77)
+        with open(local, "wb") as f:
+            f.write(data)
+        self.curl("sftp", "cu/deep/up.bin", "--ftp-create-dirs", "-T", local)
+        with open(os.path.join(M["root"], "cu", "deep", "up.bin"), "rb") as f:
+            self.assertEqual(f.read(), data)
+        self.curl("sftp", "cu/deep/up.bin", "-o", local + ".back")
+        with open(local + ".back", "rb") as f:
+            self.assertEqual(f.read(), data)
+        self.curl("sftp", "cu/deep/up.bin", "-r", "1000-1999", "-o", local + ".part")
+        with open(local + ".part", "rb") as f:
+            self.assertEqual(f.read(), data[1000:2000])
+        self.assertEqual(sorted(self.curl("sftp", "cu/deep/", "-l").stdout.split()),
+                         [".", "..", "up.bin"])
+        long_form = self.curl("sftp", "cu/deep/").stdout.splitlines()[-1].split()
+        self.assertEqual((long_form[0], long_form[4], long_form[-1]),
+                         ("-rw-r--r--", str(len(data)), "up.bin"))
+        self.curl("sftp", "cu/", "-Q", "rename /cu/deep/up.bin /cu/moved.bin",
+                  "-Q", "chmod 640 /cu/moved.bin", "-Q", "symlink moved.bin /cu/link",
+                  "-Q", "mkdir /cu/made", "-Q", "rmdir /cu/made", "-Q", "rm /cu/deep/../gone",
+                  expect=21)  # the last command fails: no such file
+        moved = os.path.join(M["root"], "cu", "moved.bin")
+        self.assertEqual(os.stat(moved).st_mode & 0o777, 0o640)
+        self.assertEqual(os.readlink(os.path.join(M["root"], "cu", "link")), "moved.bin")
+        self.assertFalse(os.path.exists(os.path.join(M["root"], "cu", "made")))
+        self.curl("sftp", "cu/", "-Q", "rm /cu/link", "-Q", "rm /cu/moved.bin")
+        self.assertEqual(os.listdir(os.path.join(M["root"], "cu")), ["deep"])
+
+    def test_curl_scp_upload_and_download(self):
+        local = os.path.join(wharftest.tmpdir(), "curl-scp.bin")
+        data = os.urandom(1024 * 1024 + 5)
+        with open(local, "wb") as f:
+            f.write(data)
+        # libssh2 ends the upload with EOF, not with scp's status byte.
+        self.curl("scp", "curl-scp.bin", "-T", local)
+        with open(os.path.join(M["root"], "curl-scp.bin"), "rb") as f:
+            self.assertEqual(f.read(), data)
+        self.curl("scp", "curl-scp.bin", "-o", local + ".back")
+        with open(local + ".back", "rb") as f:
+            self.assertEqual(f.read(), data)
+        r = self.curl("scp", "no-such-file", "-o", local + ".none", expect=78)  # CURLE_REMOTE_FILE_NOT_FOUND
+        self.assertFalse(os.path.exists(local + ".none"), r.stderr)
 
 
 if __name__ == "__main__":

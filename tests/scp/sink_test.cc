@@ -231,6 +231,31 @@ TEST_F(SinkTest, LongDataLeavesNoFile) {
   EXPECT_EQ(Slurp(target_ / "existing"), "keep me");
 }
 
+// libssh2's scp_send (curl, PHP's ssh2_scp_send) closes its side right after the data, without
+// the status byte. The file is complete, so it is kept, as OpenSSH's sink keeps it.
+TEST_F(SinkTest, EofRightAfterCompleteDataKeepsTheFile) {
+  std::string large = RandomBytes(kBufferedUpload + 5, 3);
+  for (bool atomic : {false, true}) {
+    fs::Policy p;
+    p.atomic_uploads = atomic;
+    Open(p);
+    Spit(target_ / "existing", "old");
+    EXPECT_EQ(Upload("scp -t t", "C0644 5 f\nhello"s), "\0\0\0"s);
+    EXPECT_EQ(Slurp(target_ / "f"), "hello");
+    Upload("scp -t t/existing", "C0644 " + std::to_string(large.size()) + " x\n" + large, 65536);
+    EXPECT_EQ(Slurp(target_ / "existing"), large) << atomic;
+    EXPECT_EQ(Snapshot(target_).tree.size(), 2u) << atomic;  // no temporary file left
+    // Inside a directory the session is unfinished (exit 1), but the file itself is complete.
+    Upload("scp -r -t t", "D0755 0 d\nC0644 2 g\nhi"s, SIZE_MAX, 1);
+    EXPECT_EQ(Slurp(target_ / "d" / "g"), "hi") << atomic;
+    // A status line begun and cut off is not a confirmation.
+    Upload("scp -t t", "C0644 2 h\nhi\1scp: h: rea"s, SIZE_MAX, 1);
+    EXPECT_FALSE(stdfs::exists(target_ / "h")) << atomic;
+    stdfs::remove_all(target_ / "d");
+    stdfs::remove(target_ / "f");
+  }
+}
+
 TEST_F(SinkTest, SourceErrorAfterDataDiscardsTheFile) {
   std::string out =
       Upload("scp -t t", "C0644 5 f\nhello\1scp: f: read error\nC0644 1 g\nG\0"s, SIZE_MAX, 1);
