@@ -52,7 +52,7 @@ struct SessionFactories {
 };
 
 struct ConnectionConfig {
-  size_t max_sessions = 10;                  // MaxSessions: channels open at once
+  size_t max_sessions = 10;                  // MaxSessions: channels open at once (0: none)
   uint32_t window = kDefaultWindow;          // clamped to [kMinWindow, kMaxWindow]
   uint32_t max_packet = kMaxLocalMaxPacket;  // clamped to [kMinLocalMaxPacket, kMaxLocalMaxPacket]
   int client_alive_interval = 0;             // seconds; 0: no keepalives

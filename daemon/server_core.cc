@@ -75,7 +75,7 @@ void ServerCore::on_authenticated(auth::AuthResult result) {
   log::verbose("User {} confined to {}{}", result.user.name, confined_->host_root,
                confined_->chrooted ? " (chroot)" : "");
   connection::ConnectionConfig cc;
-  cc.max_sessions = static_cast<size_t>(std::max(1, result.settings.max_sessions));
+  cc.max_sessions = static_cast<size_t>(result.settings.max_sessions);  // 0: no sessions, as sshd
   cc.client_alive_interval = result.settings.client_alive_interval;
   cc.client_alive_count_max = result.settings.client_alive_count_max;
   cc.policy = connection::make_session_policy(result.settings.force_command, result.key.command);

@@ -32,7 +32,7 @@ def tearDownModule():
     login.summary("MaxAuthTries 3 and default 6 with ssh -i x N wrong keys (repeated), the good "
                   f"key after N-1 wrong ones; LoginGraceTime {GRACE}s stalls before/after "
                   "identification, after KEXINIT, after KEX, after a failed auth; no cut after "
-                  "login")
+                  "login; MaxSessions 0 in a Match block refuses sftp, 1 allows it")
 
 
 def offer_keys(server, keys):
@@ -126,6 +126,19 @@ def kexinit_packet():
     if pad < 4:
         pad += 8
     return struct.pack(">IB", len(payload) + pad + 1, pad) + payload + bytes(pad)
+
+
+class MaxSessions(unittest.TestCase):
+    def test_max_sessions_zero_refuses_every_session_as_sshd(self):
+        config = M["config"] + f"Match User {M['user']}\n  MaxSessions 0\n"
+        with login.server(M["state"], config) as server:
+            r = login.sftp(server, M["user"], M["good"], ["pwd"])
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("open failed", r.stderr)
+            self.assertIn(f"Accepted publickey for {M['user']}", server.read_log())
+        with login.server(M["state"], M["config"], ["MaxSessions=1"]) as server:
+            r = login.sftp(server, M["user"], M["good"], ["pwd"])
+            self.assertEqual(r.returncode, 0, r.stderr)
 
 
 class LoginGraceTime(unittest.TestCase):
