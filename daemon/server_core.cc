@@ -89,11 +89,16 @@ void ServerCore::on_authenticated(auth::AuthResult result) {
   connection_ = std::make_unique<connection::ConnectionService>(*sink_, session_factories(), cc);
 }
 
-// asyncssh sends SYMLINK in the draft's argument order to servers that do not identify as
-// OpenSSH or paramiko (its SFTPClientHandler); every other client Wharf knows uses OpenSSH's.
+// Clients that send SYMLINK in the draft's argument order (link path, then target) to a server
+// that does not identify as OpenSSH: asyncssh (its SFTPClientHandler; OpenSSH and paramiko
+// servers get the reversed order) and WinSCP (TSFTPFileSystem::CreateLink with its default
+// "auto" for the symlink bug: only servers named OpenSSH or Sun_SSH get the reversed order).
+// Every other client Wharf knows sends OpenSSH's order whatever the server.
 sftp::ServerOptions ServerCore::sftp_options() const {
   sftp::ServerOptions options;
-  options.symlink_draft_order = transport_.client_identification().starts_with("SSH-2.0-AsyncSSH_");
+  const std::string& ident = transport_.client_identification();
+  options.symlink_draft_order =
+      ident.starts_with("SSH-2.0-AsyncSSH_") || ident.starts_with("SSH-2.0-WinSCP_");
   return options;
 }
 

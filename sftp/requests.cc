@@ -230,8 +230,8 @@ void Server::do_readlink(uint32_t id, wire::Reader& r) {
 }
 
 // OpenSSH sends SYMLINK's arguments as (target, link path), the reverse of the draft (OpenSSH
-// PROTOCOL section 4.1); every client follows OpenSSH, so do we.
-// OpenSSH's order: target, then link path (PROTOCOL section 4.1 notes the reversal).
+// PROTOCOL section 4.1), and most clients follow it. Clients that send the draft's order to a
+// server not named OpenSSH are recognised by their identification (ServerOptions).
 void Server::do_symlink(uint32_t id, wire::Reader& r) {
   std::string link;
   std::string_view target;  // stored as written

@@ -7,6 +7,7 @@ check, move and purge; asyncssh across rekeys with compression, and its SYMLINK 
 byte."""
 
 import os
+import socket
 import sys
 import time
 import unittest
@@ -34,7 +35,8 @@ def tearDownModule():
                   "psftp upload/download and plink exec refusal with puttygen keys and -hostkey; rclone "
                   "copy up/down (3 MiB, mtimes), check, moveto, purge; asyncssh put/get across rekeys "
                   "with zlib, SYMLINK in draft order; curl/libssh2 sftp put/get/range/list/quote "
-                  "commands and scp put (EOF-terminated)/get/missing file")
+                  "commands and scp put (EOF-terminated)/get/missing file; WinSCP's SYMLINK order "
+                  "(paramiko with its identification)")
 
 
 def forge(transport, payload):
@@ -355,6 +357,37 @@ class AsyncSsh(unittest.TestCase):
         else:
             self.assertIn("ermission", str(error))  # asyncssh sends absolute targets
             self.assertFalse(os.path.lexists(link))
+
+
+class WinScpSymlinkOrder(unittest.TestCase):
+    """WinSCP is not on Debian; what it sends for "create symlink" is known from its source
+    (TSFTPFileSystem::CreateLink): to a server whose version does not start with OpenSSH or
+    Sun_SSH, SYMLINK carries the absolute link path first, then the target, as the draft has it.
+    paramiko plays WinSCP here: its identification and that argument order."""
+
+    def symlink_as(self, ident, first, second):
+        import paramiko
+        sock = socket.create_connection(("127.0.0.1", M["server"].port), timeout=20)
+        t = paramiko.Transport(sock)
+        if ident:
+            t.local_version = ident
+        try:
+            t.start_client(timeout=20)
+            t.auth_publickey(M["user"], login.paramiko_key(M["keys"]["ed25519"]))
+            sftp = paramiko.SFTPClient.from_transport(t)
+            sftp.symlink(first, second)  # paramiko sends its two arguments in this order
+            sftp.close()
+        finally:
+            t.close()
+
+    def test_winscp_draft_order_makes_the_link_it_asked_for(self):
+        self.symlink_as("SSH-2.0-WinSCP_release_6.1.2", "/ws-link", "ws-target.txt")
+        self.assertEqual(os.readlink(os.path.join(M["root"], "ws-link")), "ws-target.txt")
+        self.assertFalse(os.path.lexists(os.path.join(M["root"], "ws-target.txt")))
+
+    def test_other_clients_keep_openssh_order(self):
+        self.symlink_as(None, "pm-target.txt", "/pm-link")  # paramiko's own: target first
+        self.assertEqual(os.readlink(os.path.join(M["root"], "pm-link")), "pm-target.txt")
 
 
 class Curl(unittest.TestCase):
