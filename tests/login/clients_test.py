@@ -4,7 +4,7 @@ USERAUTH_SUCCESS (message 52) before authentication is cut off; paramiko publick
 SFTP get/put; PuTTY plink and psftp with keys converted by puttygen and -hostkey; rclone copy,
 check, move and purge; asyncssh across rekeys with compression, and its SYMLINK order; curl
 (libssh2) SFTP with quote commands, and its scp uploads, which end with EOF instead of a status
-byte."""
+byte; WinSCP's SYMLINK order; lftp's mirror and resume."""
 
 import os
 import socket
@@ -36,7 +36,8 @@ def tearDownModule():
                   "copy up/down (3 MiB, mtimes), check, moveto, purge; asyncssh put/get across rekeys "
                   "with zlib, SYMLINK in draft order; curl/libssh2 sftp put/get/range/list/quote "
                   "commands and scp put (EOF-terminated)/get/missing file; WinSCP's SYMLINK order "
-                  "(paramiko with its identification)")
+                  "(paramiko with its identification); lftp mirror -R with mtimes and rerun, reput, get, "
+                  "mv, rm -r")
 
 
 def forge(transport, payload):
@@ -357,6 +358,56 @@ class AsyncSsh(unittest.TestCase):
         else:
             self.assertIn("ermission", str(error))  # asyncssh sends absolute targets
             self.assertFalse(os.path.lexists(link))
+
+
+class Lftp(unittest.TestCase):
+    """lftp: its own SFTP code over the ssh binary (sftp:connect-program). Uploads, downloads,
+    `mirror -R` with mtimes and a rerun that must skip what is unchanged, and `reput`, which
+    resumes a partial upload from the server's size."""
+
+    def lftp(self, *commands):
+        ssh = " ".join(["ssh", "-a", "-x", *login.CLIENT_OPTS, *login.BATCH, "-i",
+                        M["keys"]["ed25519"]])
+        script = [f'set sftp:connect-program "{ssh}"', "set net:max-retries 1",
+                  "set net:timeout 30", f"open -u {M['user']}, -p {M['server'].port} "
+                  "sftp://127.0.0.1", *commands]
+        r = login.run(["lftp", "-c", "; ".join(script)], timeout=120)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        return r.stdout
+
+    def test_lftp_put_get_mirror_and_resume(self):
+        tmp = wharftest.tmpdir()
+        src = os.path.join(tmp, "lf-src")
+        os.makedirs(os.path.join(src, "sub"))
+        files = {"big.bin": os.urandom(3 * 1024 * 1024 + 11), "sub/a.txt": b"lftp\n"}
+        for name, data in files.items():
+            with open(os.path.join(src, name), "wb") as f:
+                f.write(data)
+            os.utime(os.path.join(src, name), (1400000000, 1400000000))
+        out = self.lftp("mkdir -p lf", f"mirror -R --verbose=1 {src} lf/tree")
+        self.assertIn("Transferring file", out)
+        for name, data in files.items():
+            path = os.path.join(M["root"], "lf", "tree", name)
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(), data, name)
+            self.assertEqual(int(os.stat(path).st_mtime), 1400000000, name)
+        out = self.lftp(f"mirror -R --verbose=1 {src} lf/tree")
+        self.assertNotIn("Transferring file", out)  # nothing changed, nothing sent
+        # reput: the server holds the first MiB; lftp sends only the rest.
+        whole = files["big.bin"]
+        partial = os.path.join(M["root"], "lf", "resumed.bin")
+        with open(partial, "wb") as f:
+            f.write(whole[:1 << 20])
+        os.chown(partial, M["uid"], M["uid"])
+        self.lftp(f"reput {src}/big.bin -o lf/resumed.bin")
+        with open(partial, "rb") as f:
+            self.assertEqual(f.read(), whole)
+        back = os.path.join(tmp, "lf-back.bin")
+        self.lftp(f"get lf/resumed.bin -o {back}", "mv lf/resumed.bin lf/moved.bin",
+                  "rm -r lf/tree")
+        with open(back, "rb") as f:
+            self.assertEqual(f.read(), whole)
+        self.assertEqual(os.listdir(os.path.join(M["root"], "lf")), ["moved.bin"])
 
 
 class WinScpSymlinkOrder(unittest.TestCase):
