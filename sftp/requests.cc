@@ -243,7 +243,14 @@ void Server::do_symlink(uint32_t id, wire::Reader& r) {
     link = path_arg(r, "symlink link path");
   }
   note("symlink old \"{}\" new \"{}\"", target, link);
-  send_status(id, root_.symlink(target, link));
+  fs::Status made = root_.symlink(target, link);
+  if (!made && made.error() == EPERM) {
+    // fs refuses a target that could lead out of the root for a host process (Root::symlink).
+    // Clients that show the server's message (WinSCP, lftp, paramiko) then say why.
+    return send_status(id, SSH_FX_PERMISSION_DENIED,
+                       "Permission denied: a symlink target must be relative, without \"..\"");
+  }
+  send_status(id, made);
 }
 
 }  // namespace wharf::sftp

@@ -256,8 +256,9 @@ class Sftp(unittest.TestCase):
             t.connect(username="alice", pkey=paramiko.Ed25519Key.from_private_key_file(CTX["key"]))
             sftp = paramiko.SFTPClient.from_transport(t)
             for target, link in (("/etc/shadow", "p_abs"), ("../sl/ok", "sl/p_rel")):
-                with self.assertRaises(PermissionError):
+                with self.assertRaises(PermissionError) as refused:
                     sftp.symlink(target, link)
+                self.assertIn("must be relative", str(refused.exception))
                 self.assertFalse(os.path.lexists(os.path.join(root, link)))
             sftp.symlink("ok", "sl/p_ok")
             self.assertEqual(sftp.readlink("sl/p_ok"), "ok")
