@@ -90,15 +90,21 @@ void ServerCore::on_authenticated(auth::AuthResult result) {
 }
 
 // Clients that send SYMLINK in the draft's argument order (link path, then target) to a server
-// that does not identify as OpenSSH: asyncssh (its SFTPClientHandler; OpenSSH and paramiko
-// servers get the reversed order) and WinSCP (TSFTPFileSystem::CreateLink with its default
-// "auto" for the symlink bug: only servers named OpenSSH or Sun_SSH get the reversed order).
+// that does not identify as OpenSSH, by their identification:
+// - asyncssh (SFTPClientHandler; OpenSSH and paramiko servers get the reversed order);
+// - WinSCP (TSFTPFileSystem::CreateLink with its symlink-bug setting at "auto", the default:
+//   only servers named OpenSSH or Sun_SSH get the reversed order);
+// - Node's ssh2 module, under ssh2-sftp-client (SFTP.symlink: only OpenSSH servers get it).
 // Every other client Wharf knows sends OpenSSH's order whatever the server.
+constexpr std::string_view kDraftSymlinkOrderClients[] = {"SSH-2.0-AsyncSSH_", "SSH-2.0-WinSCP_",
+                                                          "SSH-2.0-ssh2js"};
+
 sftp::ServerOptions ServerCore::sftp_options() const {
   sftp::ServerOptions options;
   const std::string& ident = transport_.client_identification();
   options.symlink_draft_order =
-      ident.starts_with("SSH-2.0-AsyncSSH_") || ident.starts_with("SSH-2.0-WinSCP_");
+      std::any_of(std::begin(kDraftSymlinkOrderClients), std::end(kDraftSymlinkOrderClients),
+                  [&](std::string_view prefix) { return ident.starts_with(prefix); });
   return options;
 }
 

@@ -4,7 +4,7 @@ USERAUTH_SUCCESS (message 52) before authentication is cut off; paramiko publick
 SFTP get/put; PuTTY plink and psftp with keys converted by puttygen and -hostkey; rclone copy,
 check, move and purge; asyncssh across rekeys with compression, and its SYMLINK order; curl
 (libssh2) SFTP with quote commands, and its scp uploads, which end with EOF instead of a status
-byte; WinSCP's SYMLINK order; lftp's mirror and resume."""
+byte; WinSCP's and Node ssh2's SYMLINK order; lftp's mirror and resume."""
 
 import os
 import socket
@@ -32,12 +32,13 @@ def tearDownModule():
     login.close_site(M)
     login.summary("paramiko: open_session and forged message 52 before auth (after KEX and "
                   "after a failed auth), publickey login + SFTP get/put x3 key types; PuTTY "
-                  "psftp upload/download and plink exec refusal with puttygen keys and -hostkey; rclone "
-                  "copy up/down (3 MiB, mtimes), check, moveto, purge; asyncssh put/get across rekeys "
-                  "with zlib, SYMLINK in draft order; curl/libssh2 sftp put/get/range/list/quote "
-                  "commands and scp put (EOF-terminated)/get/missing file; WinSCP's SYMLINK order "
-                  "(paramiko with its identification); lftp mirror -R with mtimes and rerun, reput, get, "
-                  "mv, rm -r")
+                  "psftp upload/download and plink exec refusal with puttygen keys and "
+                  "-hostkey; rclone copy up/down (3 MiB, mtimes), check, moveto, purge; "
+                  "asyncssh put/get across rekeys with zlib, SYMLINK in draft order; "
+                  "curl/libssh2 sftp put/get/range/list/quote commands and scp put "
+                  "(EOF-terminated)/get/missing file; WinSCP's and Node ssh2's SYMLINK order "
+                  "(paramiko with their identifications); lftp mirror -R with mtimes and rerun, "
+                  "reput, get, mv, rm -r")
 
 
 def forge(transport, payload):
@@ -410,11 +411,11 @@ class Lftp(unittest.TestCase):
         self.assertEqual(os.listdir(os.path.join(M["root"], "lf")), ["moved.bin"])
 
 
-class WinScpSymlinkOrder(unittest.TestCase):
-    """WinSCP is not on Debian; what it sends for "create symlink" is known from its source
-    (TSFTPFileSystem::CreateLink): to a server whose version does not start with OpenSSH or
-    Sun_SSH, SYMLINK carries the absolute link path first, then the target, as the draft has it.
-    paramiko plays WinSCP here: its identification and that argument order."""
+class DraftSymlinkOrder(unittest.TestCase):
+    """WinSCP and Node's ssh2 module are not on Debian; what they send for a symlink is known
+    from their source (WinSCP's TSFTPFileSystem::CreateLink, ssh2's SFTP.symlink): to a server
+    whose version does not start with OpenSSH, SYMLINK carries the link path first, then the
+    target, as the draft has it. paramiko plays them here: their identification, that order."""
 
     def symlink_as(self, ident, first, second):
         import paramiko
@@ -431,10 +432,12 @@ class WinScpSymlinkOrder(unittest.TestCase):
         finally:
             t.close()
 
-    def test_winscp_draft_order_makes_the_link_it_asked_for(self):
-        self.symlink_as("SSH-2.0-WinSCP_release_6.1.2", "/ws-link", "ws-target.txt")
-        self.assertEqual(os.readlink(os.path.join(M["root"], "ws-link")), "ws-target.txt")
-        self.assertFalse(os.path.lexists(os.path.join(M["root"], "ws-target.txt")))
+    def test_winscp_and_node_ssh2_make_the_link_they_asked_for(self):
+        for ident, tag in (("SSH-2.0-WinSCP_release_6.1.2", "ws"), ("SSH-2.0-ssh2js1.15.0", "nd")):
+            self.symlink_as(ident, f"/{tag}-link", f"{tag}-target.txt")
+            self.assertEqual(os.readlink(os.path.join(M["root"], f"{tag}-link")),
+                             f"{tag}-target.txt")
+            self.assertFalse(os.path.lexists(os.path.join(M["root"], f"{tag}-target.txt")))
 
     def test_other_clients_keep_openssh_order(self):
         self.symlink_as(None, "pm-target.txt", "/pm-link")  # paramiko's own: target first
@@ -497,7 +500,8 @@ class Curl(unittest.TestCase):
         self.curl("scp", "curl-scp.bin", "-o", local + ".back")
         with open(local + ".back", "rb") as f:
             self.assertEqual(f.read(), data)
-        r = self.curl("scp", "no-such-file", "-o", local + ".none", expect=78)  # CURLE_REMOTE_FILE_NOT_FOUND
+        # 78: CURLE_REMOTE_FILE_NOT_FOUND
+        r = self.curl("scp", "no-such-file", "-o", local + ".none", expect=78)
         self.assertFalse(os.path.exists(local + ".none"), r.stderr)
 
 
