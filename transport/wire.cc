@@ -86,13 +86,13 @@ std::vector<std::string> Reader::name_list(const char* what, size_t max) {
     size_t comma = all.find(',', begin);
     std::string_view name =
         all.substr(begin, comma == std::string_view::npos ? all.size() - begin : comma - begin);
-    bool printable = !name.empty() && name.size() <= kMaxName;
+    bool printable = name.size() <= kMaxName;
     for (char c : name) printable = printable && c > ' ' && c < 127;
-    if (!printable || names.size() == kMaxNameListNames) {
+    if (!printable || (!name.empty() && names.size() == kMaxNameListNames)) {
       pos_ = start;
       fail("bad name in", "name-list", what);
     }
-    names.emplace_back(name);
+    if (!name.empty()) names.emplace_back(name);
     if (comma == std::string_view::npos) break;
     begin = comma + 1;
   }

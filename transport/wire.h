@@ -51,7 +51,9 @@ class Reader {
   ByteView string(const char* what, size_t max = kMaxPacket);
   // A `string` holding text: at most `max` bytes and no NUL byte.
   std::string_view text(const char* what, size_t max = kMaxPacket);
-  // A comma-separated `name-list`: printable US-ASCII names, none empty, none with NUL.
+  // A comma-separated `name-list`: printable US-ASCII names, none with NUL. Empty names ("a,",
+  // ",a", "a,,b") are dropped: RFC 4251 section 5 forbids them, but OpenSSH's match_list() passes
+  // over them, and libssh 0.10.6 (Debian 12) ends its cipher list with a comma.
   std::vector<std::string> name_list(const char* what, size_t max = kMaxPacket);
   // A signed mpint, canonical form only (no unneeded leading 0x00 or 0xff byte).
   Mpint mpint(const char* what, size_t max_bytes = 2048);
