@@ -94,10 +94,12 @@ void ServerCore::on_authenticated(auth::AuthResult result) {
 // - asyncssh (SFTPClientHandler; OpenSSH and paramiko servers get the reversed order);
 // - WinSCP (TSFTPFileSystem::CreateLink with its symlink-bug setting at "auto", the default:
 //   only servers named OpenSSH or Sun_SSH get the reversed order);
-// - Node's ssh2 module, under ssh2-sftp-client (SFTP.symlink: only OpenSSH servers get it).
+// - Node's ssh2 module, under ssh2-sftp-client (SFTP.symlink: only OpenSSH servers get it);
+// - libssh, under KDE's kio and Remmina (sftp_symlink, by ssh_get_openssh_version()); not
+//   libssh2 ("SSH-2.0-libssh2_"), which sends OpenSSH's order.
 // Every other client Wharf knows sends OpenSSH's order whatever the server.
 constexpr std::string_view kDraftSymlinkOrderClients[] = {"SSH-2.0-AsyncSSH_", "SSH-2.0-WinSCP_",
-                                                          "SSH-2.0-ssh2js"};
+                                                          "SSH-2.0-ssh2js", "SSH-2.0-libssh_"};
 
 sftp::ServerOptions ServerCore::sftp_options() const {
   sftp::ServerOptions options;

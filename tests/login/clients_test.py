@@ -4,7 +4,8 @@ USERAUTH_SUCCESS (message 52) before authentication is cut off; paramiko publick
 SFTP get/put; PuTTY plink and psftp with keys converted by puttygen and -hostkey; rclone copy,
 check, move and purge; asyncssh across rekeys with compression, and its SYMLINK order; curl
 (libssh2) SFTP with quote commands, and its scp uploads, which end with EOF instead of a status
-byte; WinSCP's and Node ssh2's SYMLINK order; lftp's mirror and resume."""
+byte; WinSCP's and Node ssh2's SYMLINK order; lftp's mirror and resume; libssh, whose cipher
+list ends with a comma and whose SYMLINK is in the draft's order."""
 
 import os
 import socket
@@ -38,7 +39,8 @@ def tearDownModule():
                   "curl/libssh2 sftp put/get/range/list/quote commands and scp put "
                   "(EOF-terminated)/get/missing file; WinSCP's and Node ssh2's SYMLINK order "
                   "(paramiko with their identifications); lftp mirror -R with mtimes and rerun, "
-                  "reput, get, mv, rm -r")
+                  "reput, get, mv, rm -r; libssh (ctypes) put/get/rename/symlink/readlink/unlink/"
+                  "rmdir and a wrong host key refused")
 
 
 def forge(transport, payload):
@@ -409,6 +411,47 @@ class Lftp(unittest.TestCase):
         with open(back, "rb") as f:
             self.assertEqual(f.read(), whole)
         self.assertEqual(os.listdir(os.path.join(M["root"], "lf")), ["moved.bin"])
+
+
+class Libssh(unittest.TestCase):
+    """libssh (KDE's kio, Remmina, ansible-pylibssh) through ctypes: its own SSH and SFTP code.
+    Its sftp_symlink sends the draft's order to a server whose banner is not OpenSSH's."""
+
+    def client(self):
+        import libssh_client
+        return libssh_client.Client(M["server"].port, M["user"], M["keys"]["ed25519"],
+                                    login.host_fingerprint(M["state"]))
+
+    def test_libssh_put_get_rename_and_symlink(self):
+        data = os.urandom(700000)
+        c = self.client()
+        try:
+            c.mkdir("/ls")
+            c.put("/ls/up.bin", data)
+            self.assertEqual(c.get("/ls/up.bin"), data)
+            c.rename("/ls/up.bin", "/ls/moved.bin")
+            c.symlink("moved.bin", "/ls/link")
+            self.assertEqual(c.readlink("/ls/link"), "moved.bin")
+            self.assertEqual(c.get("/ls/link"), data)
+        finally:
+            c.close()
+        with open(os.path.join(M["root"], "ls", "moved.bin"), "rb") as f:
+            self.assertEqual(f.read(), data)
+        self.assertEqual(os.readlink(os.path.join(M["root"], "ls", "link")), "moved.bin")
+        c = self.client()
+        try:
+            c.unlink("/ls/link")
+            c.unlink("/ls/moved.bin")
+            c.rmdir("/ls")
+        finally:
+            c.close()
+        self.assertFalse(os.path.exists(os.path.join(M["root"], "ls")))
+
+    def test_libssh_refuses_a_wrong_host_key(self):
+        import libssh_client
+        with self.assertRaisesRegex(OSError, "fingerprint mismatch"):
+            libssh_client.Client(M["server"].port, M["user"], M["keys"]["ed25519"],
+                                 "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
 
 
 class DraftSymlinkOrder(unittest.TestCase):
