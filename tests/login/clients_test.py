@@ -5,10 +5,11 @@ SFTP get/put; PuTTY plink and psftp with keys converted by puttygen and -hostkey
 check, move and purge; asyncssh across rekeys with compression, and its SYMLINK order; curl
 (libssh2) SFTP with quote commands, and its scp uploads, which end with EOF instead of a status
 byte; WinSCP's and Node ssh2's SYMLINK order; lftp's mirror and resume; libssh, whose cipher
-list ends with a comma and whose SYMLINK is in the draft's order."""
+list ends with a comma and whose SYMLINK is in the draft's order; Twisted Conch's cftp."""
 
 import os
 import socket
+import subprocess
 import sys
 import time
 import unittest
@@ -40,7 +41,7 @@ def tearDownModule():
                   "(EOF-terminated)/get/missing file; WinSCP's and Node ssh2's SYMLINK order "
                   "(paramiko with their identifications); lftp mirror -R with mtimes and rerun, "
                   "reput, get, mv, rm -r; libssh (ctypes) put/get/rename/symlink/readlink/unlink/"
-                  "rmdir and a wrong host key refused")
+                  "rmdir and a wrong host key refused; Twisted Conch cftp put/get/chmod/rename/mkdir")
 
 
 def forge(transport, payload):
@@ -452,6 +453,44 @@ class Libssh(unittest.TestCase):
         with self.assertRaisesRegex(OSError, "fingerprint mismatch"):
             libssh_client.Client(M["server"].port, M["user"], M["keys"]["ed25519"],
                                  "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+
+
+class TwistedConch(unittest.TestCase):
+    """Twisted Conch's cftp: an SSH transport and SFTP client of its own (it picks aes256-ctr,
+    hmac-sha2-512 and the rsa-sha2-512 host key here). Its known_hosts lines name the bare host:
+    it does not match [host]:port entries."""
+
+    def test_cftp_put_get_chmod_rename_mkdir(self):
+        tmp = wharftest.tmpdir()
+        known = os.path.join(tmp, "conch-known-hosts")
+        with open(known, "w") as out:
+            for kind in ("ed25519", "ecdsa", "rsa"):
+                with open(os.path.join(M["state"], f"ssh_host_{kind}_key.pub")) as f:
+                    out.write("127.0.0.1 " + " ".join(f.read().split()[:2]) + "\n")
+        local = os.path.join(tmp, "conch-up.bin")
+        data = os.urandom(2 * 1024 * 1024 + 3)
+        with open(local, "wb") as f:
+            f.write(data)
+        batch = os.path.join(tmp, "conch-batch")
+        with open(batch, "w") as f:
+            # cftp's get takes a bare name (no "/") and its chmod ignores cd: stay at the top.
+            f.write(f"put {local} cn-up.bin\nget cn-up.bin {local}.back\n"
+                    "chmod 600 cn-up.bin\nrename cn-up.bin cn-moved.bin\nmkdir cn-e\n"
+                    "rmdir cn-e\nmkdir cn-made\n")
+        r = login.run(["cftp3", "-p", str(M["server"].port), "-i", M["keys"]["ed25519"],
+                       "--known-hosts", known, "-b", batch, f"{M['user']}@127.0.0.1"],
+                      timeout=90, stdin=subprocess.DEVNULL)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        # cftp exits 0 even when its batch stops at a failure: the files tell.
+        moved = os.path.join(M["root"], "cn-moved.bin")
+        with open(moved, "rb") as f:
+            self.assertEqual(f.read(), data)
+        with open(local + ".back", "rb") as f:
+            self.assertEqual(f.read(), data)
+        self.assertEqual(os.stat(moved).st_mode & 0o777, 0o600)
+        self.assertFalse(os.path.exists(os.path.join(M["root"], "cn-up.bin")))
+        self.assertFalse(os.path.exists(os.path.join(M["root"], "cn-e")))
+        self.assertTrue(os.path.isdir(os.path.join(M["root"], "cn-made")))  # the batch ran on
 
 
 class DraftSymlinkOrder(unittest.TestCase):
