@@ -41,7 +41,8 @@ def tearDownModule():
                   "(EOF-terminated)/get/missing file; WinSCP's and Node ssh2's SYMLINK order "
                   "(paramiko with their identifications); lftp mirror -R with mtimes and rerun, "
                   "reput, get, mv, rm -r; libssh (ctypes) put/get/rename/symlink/readlink/unlink/"
-                  "rmdir and a wrong host key refused; Twisted Conch cftp put/get/chmod/rename/mkdir")
+                  "rmdir and a wrong host key refused; Twisted Conch cftp put/get/chmod/rename/"
+                  "mkdir")
 
 
 def forge(transport, payload):
