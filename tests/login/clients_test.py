@@ -5,7 +5,8 @@ SFTP get/put; PuTTY plink and psftp with keys converted by puttygen and -hostkey
 check, move and purge; asyncssh across rekeys with compression, and its SYMLINK order; curl
 (libssh2) SFTP with quote commands, and its scp uploads, which end with EOF instead of a status
 byte; WinSCP's and Node ssh2's SYMLINK order; lftp's mirror and resume; libssh, whose cipher
-list ends with a comma and whose SYMLINK is in the draft's order; Twisted Conch's cftp."""
+list ends with a comma and whose SYMLINK is in the draft's order; Twisted Conch's cftp;
+Dropbear's dbclient as the transport under OpenSSH's sftp."""
 
 import os
 import socket
@@ -42,7 +43,7 @@ def tearDownModule():
                   "(paramiko with their identifications); lftp mirror -R with mtimes and rerun, "
                   "reput, get, mv, rm -r; libssh (ctypes) put/get/rename/symlink/readlink/unlink/"
                   "rmdir and a wrong host key refused; Twisted Conch cftp put/get/chmod/rename/"
-                  "mkdir")
+                  "mkdir; Dropbear dbclient under sftp, 3 ciphers, 6 MiB each way, RekeyLimit 1M")
 
 
 def forge(transport, payload):
@@ -492,6 +493,42 @@ class TwistedConch(unittest.TestCase):
         self.assertFalse(os.path.exists(os.path.join(M["root"], "cn-up.bin")))
         self.assertFalse(os.path.exists(os.path.join(M["root"], "cn-e")))
         self.assertTrue(os.path.isdir(os.path.join(M["root"], "cn-made")))  # the batch ran on
+
+
+class Dropbear(unittest.TestCase):
+    """Dropbear's dbclient as the SSH transport under OpenSSH's sftp (sftp -S): its own key
+    exchange (it sends a guessed first key exchange packet, kexguess2), ciphers and MACs, and
+    Wharf's rekeying every MiB under a 6 MiB transfer each way."""
+
+    def test_dbclient_under_sftp_each_cipher_across_server_rekeys(self):
+        tmp = wharftest.tmpdir()
+        key = os.path.join(tmp, "dropbear-key")
+        login.check(["dropbearconvert", "openssh", "dropbear", M["keys"]["ed25519"], key])
+        local = os.path.join(tmp, "db-up.bin")
+        data = os.urandom(6 * 1024 * 1024 + 9)
+        with open(local, "wb") as f:
+            f.write(data)
+        with login.server(M["state"], M["config"], ["RekeyLimit=1M", "LogLevel=DEBUG"]) as server:
+            for cipher, mac in (("chacha20-poly1305@openssh.com", "hmac-sha2-256"),
+                                ("aes128-ctr", "hmac-sha2-256"), ("aes256-ctr", "hmac-sha2-256")):
+                wrapper = os.path.join(tmp, "dbclient-sftp")
+                with open(wrapper, "w") as f:
+                    f.write(f"#!/bin/sh\nexec dbclient -y -y -i {key} -c {cipher} -m {mac} "
+                            f"-p {server.port} -s {M['user']}@127.0.0.1 sftp\n")
+                os.chmod(wrapper, 0o755)
+                batch = os.path.join(tmp, "db-batch")
+                with open(batch, "w") as f:
+                    f.write(f"put {local} db-{cipher}.bin\nget db-{cipher}.bin {local}.back\n")
+                r = login.run(["sftp", "-S", wrapper, "-b", batch, "ignored@127.0.0.1"],
+                              timeout=120)
+                self.assertEqual(r.returncode, 0, cipher + r.stdout + r.stderr)
+                with open(os.path.join(M["root"], f"db-{cipher}.bin"), "rb") as f:
+                    self.assertEqual(f.read(), data, cipher)
+                with open(local + ".back", "rb") as f:
+                    self.assertEqual(f.read(), data, cipher)
+                os.remove(local + ".back")
+            # 12 MiB through each connection: about a dozen key exchanges each.
+            self.assertGreater(server.read_log().count("kex: "), 3 * 8)
 
 
 class DraftSymlinkOrder(unittest.TestCase):
