@@ -6,7 +6,7 @@ check, move and purge; asyncssh across rekeys with compression, and its SYMLINK 
 (libssh2) SFTP with quote commands, and its scp uploads, which end with EOF instead of a status
 byte; WinSCP's and Node ssh2's SYMLINK order; lftp's mirror and resume; libssh, whose cipher
 list ends with a comma and whose SYMLINK is in the draft's order; Twisted Conch's cftp;
-Dropbear's dbclient as the transport under OpenSSH's sftp."""
+Dropbear's dbclient as the transport under OpenSSH's sftp; JSch (Java)."""
 
 import os
 import socket
@@ -27,6 +27,10 @@ def setUpModule():
     area = login.open_site(M)
     M["keys"] = {"ed25519": area.key("ed25519"), "ecdsa": area.key("ecdsa", 384),
                  "rsa": area.key("rsa", 2048)}
+    # JSch 0.1.5x reads only PEM keys, and signs RSA with SHA-1 (refused, as by sshd 8.8+).
+    M["keys"]["jsch"] = os.path.join(area.keys, "jsch_ecdsa_pem")
+    login.check(["ssh-keygen", "-q", "-N", "", "-t", "ecdsa", "-b", "256", "-m", "PEM", "-f",
+                 M["keys"]["jsch"]])
     M["config"] = login.one_user(M, "clt", (65000, 65499), M["keys"].values())
     M["server"] = login.start(M["state"], M["config"])
 
@@ -43,7 +47,8 @@ def tearDownModule():
                   "(paramiko with their identifications); lftp mirror -R with mtimes and rerun, "
                   "reput, get, mv, rm -r; libssh (ctypes) put/get/rename/symlink/readlink/unlink/"
                   "rmdir and a wrong host key refused; Twisted Conch cftp put/get/chmod/rename/"
-                  "mkdir; Dropbear dbclient under sftp, 3 ciphers, 6 MiB each way, RekeyLimit 1M")
+                  "mkdir; Dropbear dbclient under sftp, 3 ciphers, 6 MiB each way, RekeyLimit 1M; "
+                  "JSch 0.1.54 sftp/scp with the README's ECDH and ECDSA lines, refused without")
 
 
 def forge(transport, payload):
@@ -529,6 +534,48 @@ class Dropbear(unittest.TestCase):
                 os.remove(local + ".back")
             # 12 MiB through each connection: about a dozen key exchanges each.
             self.assertGreater(server.read_log().count("kex: "), 3 * 8)
+
+
+class Jsch(unittest.TestCase):
+    """JSch from Debian (0.1.54; the 0.1.5x line many Java integrations embed) knows neither
+    curve25519 nor ed25519: it needs the two lines the README gives (an ECDH key exchange and
+    the ECDSA host key), as with any server that offers neither by default."""
+
+    JSCH_OVERRIDES = ["KexAlgorithms=+ecdh-sha2-nistp256", "HostKeyAlgorithms=+ecdsa-sha2-nistp256"]
+
+    def run_jsch(self, server, local):
+        known = os.path.join(wharftest.tmpdir(), "jsch-known-hosts")
+        with open(os.path.join(M["state"], "ssh_host_ecdsa_key.pub")) as f:
+            key = " ".join(f.read().split()[:2])
+        with open(known, "w") as f:
+            f.write(f"[127.0.0.1]:{server.port} {key}\n")
+        return login.run(["java", "-cp", "/usr/share/java/jsch.jar",
+                          wharftest.runfile("tests/login/JschClient.java"), str(server.port),
+                          M["user"], M["keys"]["jsch"], known, local], timeout=120)
+
+    def test_jsch_sftp_and_scp_with_the_readme_settings(self):
+        local = os.path.join(wharftest.tmpdir(), "jsch-up.bin")
+        data = os.urandom(1500000)
+        with open(local, "wb") as f:
+            f.write(data)
+        with login.server(M["state"], M["config"], self.JSCH_OVERRIDES) as server:
+            r = self.run_jsch(server, local)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("readlink moved.bin", r.stdout)
+        self.assertIn("scp exit 0", r.stdout)
+        for path in (os.path.join(M["root"], "js", "moved.bin"),
+                     os.path.join(M["root"], "js", "scp.bin"), local + ".back"):
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(), data, path)
+        self.assertFalse(os.path.lexists(os.path.join(M["root"], "js", "link")))
+
+    def test_jsch_without_them_fails_negotiation(self):
+        local = os.path.join(wharftest.tmpdir(), "jsch-none.bin")
+        with open(local, "wb") as f:
+            f.write(b"x")
+        r = self.run_jsch(M["server"], local)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("Algorithm negotiation fail", r.stderr)
 
 
 class DraftSymlinkOrder(unittest.TestCase):
