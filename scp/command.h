@@ -28,7 +28,7 @@ enum class Mode { kSink, kSource };  // -t (client uploads), -f (client download
 struct Command {
   Mode mode = Mode::kSink;
   bool recursive = false;      // -r
-  bool preserve = false;       // -p: times (T records) and exact modes
+  bool preserve = false;       // -p: a source sends T records; a sink sets exact modes
   bool target_is_dir = false;  // -d: the -t target must be a directory
   bool verbose = false;        // -v: accepted, no effect on the protocol
   // -t: exactly one target; -f: one or more sources. Literal client paths, with an unquoted

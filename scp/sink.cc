@@ -118,7 +118,7 @@ void Sink::on_file(const Record& rec) {
   up_ = Upload{};
   up_.path = path;
   up_.mode = rec.mode;
-  up_.times = cmd_.preserve ? times : std::nullopt;
+  up_.times = times;  // a T record's times apply with or without -p, as in scp.c's sink()
   up_.remaining = rec.size;
   if (rec.size <= kBufferedUpload) {
     // Small files are kept in memory and created only once complete: a short or long upload
@@ -216,13 +216,13 @@ fs::Status Sink::commit_upload() {
     }
   }
   fs::File& f = *up_.file;
-  if (cmd_.preserve && root_.policy().allows("setstat")) {
-    fs::Attrs attrs;
-    attrs.mode = up_.mode;
-    if (up_.times) {
-      attrs.mtime = up_.times->mtime;
-      attrs.atime = up_.times->atime;
-    }
+  fs::Attrs attrs;
+  if (cmd_.preserve) attrs.mode = up_.mode;  // -p: the exact mode, not masked by the umask
+  if (up_.times) {
+    attrs.mtime = up_.times->mtime;
+    attrs.atime = up_.times->atime;
+  }
+  if ((attrs.mode || attrs.mtime) && root_.policy().allows("setstat")) {
     if (auto s = f.setstat(attrs); !s) {
       abort_upload();
       return s;
@@ -259,8 +259,7 @@ void Sink::on_dir(const Record& rec) {
   } else {
     return reply_error(describe(path, st.error()));
   }
-  levels_.push_back(
-      Level{std::move(path), rec.mode, created, cmd_.preserve ? times : std::nullopt});
+  levels_.push_back(Level{std::move(path), rec.mode, created, times});
   reply_ok();
 }
 

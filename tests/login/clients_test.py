@@ -6,7 +6,8 @@ check, move and purge; asyncssh across rekeys with compression, and its SYMLINK 
 (libssh2) SFTP with quote commands, and its scp uploads, which end with EOF instead of a status
 byte; WinSCP's and Node ssh2's SYMLINK order; lftp's mirror and resume; libssh, whose cipher
 list ends with a comma and whose SYMLINK is in the draft's order; Twisted Conch's cftp;
-Dropbear's dbclient as the transport under OpenSSH's sftp; JSch (Java)."""
+Dropbear's dbclient as the transport under OpenSSH's sftp; JSch (Java);
+python's scp module."""
 
 import os
 import socket
@@ -48,7 +49,8 @@ def tearDownModule():
                   "reput, get, mv, rm -r; libssh (ctypes) put/get/rename/symlink/readlink/unlink/"
                   "rmdir and a wrong host key refused; Twisted Conch cftp put/get/chmod/rename/"
                   "mkdir; Dropbear dbclient under sftp, 3 ciphers, 6 MiB each way, RekeyLimit 1M; "
-                  "JSch 0.1.54 sftp/scp with the README's ECDH and ECDSA lines, refused without")
+                  "JSch 0.1.54 sftp/scp with the README's ECDH and ECDSA lines, refused without; "
+                  "python scp module put/get -r with mtimes (T records without -p)")
 
 
 def forge(transport, payload):
@@ -576,6 +578,41 @@ class Jsch(unittest.TestCase):
         r = self.run_jsch(M["server"], local)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("Algorithm negotiation fail", r.stderr)
+
+
+class PythonScp(unittest.TestCase):
+    """python's scp module (on paramiko; netmiko and many scripts use it): it runs `scp -t`
+    without -p even when asked to preserve times, and sends T records all the same."""
+
+    def test_scp_module_recursive_put_and_get_keep_mtimes(self):
+        import paramiko
+        import scp
+        tmp = wharftest.tmpdir()
+        src = os.path.join(tmp, "pyscp-src")
+        os.makedirs(os.path.join(src, "sub"))
+        files = {"big.bin": os.urandom(1500000), "sub/a.txt": b"scp module\n"}
+        for name, data in files.items():
+            with open(os.path.join(src, name), "wb") as f:
+                f.write(data)
+            os.utime(os.path.join(src, name), (1300000000, 1300000000))
+        t = paramiko.Transport(socket.create_connection(("127.0.0.1", M["server"].port), 20))
+        try:
+            t.connect(username=M["user"], pkey=login.paramiko_key(M["keys"]["ed25519"]))
+            client = scp.SCPClient(t, socket_timeout=30)
+            client.put(src, "pyscp", recursive=True, preserve_times=True)
+            client.get("pyscp", os.path.join(tmp, "pyscp-back"), recursive=True,
+                       preserve_times=True)
+            with self.assertRaisesRegex(scp.SCPException, "No such file"):
+                client.get("pyscp/missing.bin", os.path.join(tmp, "missing"))
+            client.close()
+        finally:
+            t.close()
+        for name, data in files.items():
+            for path in (os.path.join(M["root"], "pyscp", name),
+                         os.path.join(tmp, "pyscp-back", name)):
+                with open(path, "rb") as f:
+                    self.assertEqual(f.read(), data, path)
+                self.assertEqual(int(os.stat(path).st_mtime), 1300000000, path)
 
 
 class DraftSymlinkOrder(unittest.TestCase):

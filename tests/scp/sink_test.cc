@@ -288,11 +288,21 @@ TEST_F(SinkTest, RecursiveWithTimesAndModes) {
   EXPECT_EQ(Slurp(top / "sub" / "empty"), "");
 }
 
-TEST_F(SinkTest, TimesOnlyWithDashP) {
-  Upload("scp -t t", "T1000000000 0 1000000000 0\nC0644 1 f\nx\0"s);
+// scp.c's sink applies a T record's times with or without -p; python's scp module (paramiko)
+// sends T records without -p when asked to preserve times. -p only makes the mode exact.
+TEST_F(SinkTest, TimesApplyWithoutDashPAsInOpenSSH) {
+  Upload("scp -r -t t",
+         "T1000000000 0 1000000001 0\nC0666 1 f\nx\0"
+         "T1100000000 0 1100000000 0\nD0777 0 d\nC0644 1 g\ny\0E\n"s);
   struct stat st;
   ASSERT_EQ(::stat((target_ / "f").c_str(), &st), 0);
-  EXPECT_GT(st.st_mtime, 1000000000);
+  EXPECT_EQ(st.st_mtime, 1000000000);
+  EXPECT_EQ(st.st_atime, 1000000001);
+  EXPECT_EQ(st.st_mode & 07777, 0666u & ~root_->policy().umask);  // without -p, masked
+  ASSERT_EQ(::stat((target_ / "d").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mtime, 1100000000);
+  ASSERT_EQ(::stat((target_ / "d" / "g").c_str(), &st), 0);
+  EXPECT_GT(st.st_mtime, 1100000000);  // no T record of its own
 }
 
 TEST_F(SinkTest, DirectoryWithoutDashRIsAProtocolError) {
