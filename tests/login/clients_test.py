@@ -53,6 +53,19 @@ def tearDownModule():
                   "python scp module put/get -r with mtimes (T records without -p)")
 
 
+def make_tree(name, files, mtime):
+    """A local directory `name` (under the test's tmpdir) holding `files` ({relative path:
+    bytes}), every file with the given mtime. Returns its path."""
+    src = os.path.join(wharftest.tmpdir(), name)
+    for rel, data in files.items():
+        path = os.path.join(src, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+        os.utime(path, (mtime, mtime))
+    return src
+
+
 def forge(transport, payload):
     import paramiko
     m = paramiko.Message()
@@ -297,13 +310,8 @@ class Rclone(unittest.TestCase):
 
     def test_rclone_copy_up_and_down_keeps_bytes_and_mtime(self):
         tmp = wharftest.tmpdir()
-        src = os.path.join(tmp, "rc-src")
-        os.makedirs(os.path.join(src, "sub"))
         files = {"big.bin": os.urandom(3 * 1024 * 1024 + 4321), "sub/small.txt": b"small\n"}
-        for name, data in files.items():
-            with open(os.path.join(src, name), "wb") as f:
-                f.write(data)
-            os.utime(os.path.join(src, name), (1500000000, 1500000000))
+        src = make_tree("rc-src", files, 1500000000)
         self.rclone("copy", src, "w:rc")
         for name, data in files.items():
             path = os.path.join(M["root"], "rc", name)
@@ -390,13 +398,8 @@ class Lftp(unittest.TestCase):
 
     def test_lftp_put_get_mirror_and_resume(self):
         tmp = wharftest.tmpdir()
-        src = os.path.join(tmp, "lf-src")
-        os.makedirs(os.path.join(src, "sub"))
         files = {"big.bin": os.urandom(3 * 1024 * 1024 + 11), "sub/a.txt": b"lftp\n"}
-        for name, data in files.items():
-            with open(os.path.join(src, name), "wb") as f:
-                f.write(data)
-            os.utime(os.path.join(src, name), (1400000000, 1400000000))
+        src = make_tree("lf-src", files, 1400000000)
         out = self.lftp("mkdir -p lf", f"mirror -R --verbose=1 {src} lf/tree")
         self.assertIn("Transferring file", out)
         for name, data in files.items():
@@ -588,13 +591,8 @@ class PythonScp(unittest.TestCase):
         import paramiko
         import scp
         tmp = wharftest.tmpdir()
-        src = os.path.join(tmp, "pyscp-src")
-        os.makedirs(os.path.join(src, "sub"))
         files = {"big.bin": os.urandom(1500000), "sub/a.txt": b"scp module\n"}
-        for name, data in files.items():
-            with open(os.path.join(src, name), "wb") as f:
-                f.write(data)
-            os.utime(os.path.join(src, name), (1300000000, 1300000000))
+        src = make_tree("pyscp-src", files, 1300000000)
         t = paramiko.Transport(socket.create_connection(("127.0.0.1", M["server"].port), 20))
         try:
             t.connect(username=M["user"], pkey=login.paramiko_key(M["keys"]["ed25519"]))
