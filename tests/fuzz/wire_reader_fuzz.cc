@@ -1,9 +1,12 @@
 // Fuzzes wire::Reader: the input is a short program of reads applied to the rest of the input.
 // Checks the Reader's contract (wire.h): a failed read consumes nothing, a successful one stays
 // within bounds and respects its maximum, and what was read re-encodes to the bytes consumed.
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <string>
+#include <string_view>
 
 #include "transport/wire.h"
 
@@ -62,8 +65,24 @@ void one_read(uint8_t op, Reader& r, ByteView input) {
         check(!n.empty() && n.find(',') == std::string::npos);
         for (char c : n) check(c > ' ' && c < 127);
       }
+      // Empty names are dropped (wire.h), so the names are the string's non-empty pieces.
       w.name_list(names);
-      break;
+      Writer pieces;
+      check(r.position() - before >= 4);
+      const uint8_t* length = input.data() + before;
+      check(((size_t{length[0]} << 24) | (size_t{length[1]} << 16) | (size_t{length[2]} << 8) |
+             length[3]) == r.position() - before - 4);
+      std::string_view text(reinterpret_cast<const char*>(input.data()) + before + 4,
+                            r.position() - before - 4);
+      std::string kept;
+      for (size_t start = 0; start <= text.size();) {
+        size_t comma = std::min(text.find(',', start), text.size());
+        if (comma > start) kept.append(kept.empty() ? "" : ",").append(text, start, comma - start);
+        start = comma + 1;
+      }
+      pieces.string(std::string_view(kept));
+      check(pieces.bytes() == w.bytes());
+      return;
     }
     case 7:
       w.mpint(r.mpint("mpint", max));
