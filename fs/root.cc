@@ -275,6 +275,13 @@ Result<File> Root::open_atomic(std::string_view path, int flags, mode_t mode) {
     return Errno{policy_.drop_box ? EACCES : EEXIST};
   }
   if (exists && S_ISDIR(st.st_mode)) return Errno{EISDIR};
+  // The rename at the end needs only write permission on the directory, but sftp-server and
+  // scp.c open the existing file itself: a file the user may not write (read-only, someone
+  // else's) is refused as they refuse it. A symlink under the name is replaced, not followed.
+  if (exists && S_ISREG(st.st_mode) &&
+      ::faccessat(parent->dir.get(), name.c_str(), W_OK, AT_EACCESS | AT_SYMLINK_NOFOLLOW) != 0) {
+    return last_errno();
+  }
   // Writing into an existing file without O_TRUNC (scp in SFTP mode, a resumed upload): the
   // temporary file starts as a copy, so unwritten ranges keep their bytes and the final name
   // still changes only once, complete.

@@ -68,7 +68,9 @@ void Sink::feed_eof() {
     // Every declared byte arrived, then the channel's EOF instead of the source's status byte.
     // libssh2's scp_send (curl, PHP's ssh2_scp_send) never sends that byte; OpenSSH's sink has
     // written the file in place by then and keeps it. The file is complete, so it is kept here
-    // too, unless a write failed.
+    // too, unless a write failed. scp.c sets a T record's times only after that byte, so they
+    // are dropped here as well (PHP sends its two times swapped).
+    up_.times.reset();
     on_status(ReplyReader::State::kOk);
   }
   if (state_ == State::kRecord && line_.empty() && levels_.empty()) {
@@ -120,14 +122,12 @@ void Sink::on_file(const Record& rec) {
   up_.mode = rec.mode;
   up_.times = times;  // a T record's times apply with or without -p, as in scp.c's sink()
   up_.remaining = rec.size;
-  if (rec.size <= kBufferedUpload) {
-    // Small files are kept in memory and created only once complete: a short or long upload
-    // then leaves no trace at all, and a small file costs one write.
-    up_.buffered = true;
-    up_.data.reserve(static_cast<size_t>(rec.size));
-  } else if (auto s = open_upload(); !s) {
-    return reply_error(describe(path, s.error()));
-  }
+  // Small files are kept in memory and written at once when complete. Every file is created
+  // (under its temporary name) before the record is answered: a refusal must answer the record,
+  // as in scp.c, because libssh2 (curl, PHP, Net::SSH2) reads no status after the data.
+  up_.buffered = rec.size <= kBufferedUpload;
+  if (up_.buffered) up_.data.reserve(static_cast<size_t>(rec.size));
+  if (auto s = open_upload(); !s) return reply_error(describe(path, s.error()));
   reply_ok();
   state_ = up_.remaining == 0 ? State::kStatus : State::kData;
 }
@@ -209,7 +209,6 @@ void Sink::on_status(ReplyReader::State s) {
 
 fs::Status Sink::commit_upload() {
   if (up_.buffered) {
-    if (auto s = open_upload(); !s) return s;
     if (auto s = up_.file->pwrite(up_.data.data(), up_.data.size(), 0); !s) {
       abort_upload();
       return s;

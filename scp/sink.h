@@ -1,20 +1,21 @@
 // wharf::scp::Sink — `scp -t target`: the client uploads (OpenSSH scp.c sink()).
 //
 // Files are written through fs::Root, so the root, read-only, drop-box and atomic-upload
-// policies apply. Every file is received into a temporary name and appears under its final name
-// only once all its declared bytes arrived and the source confirmed them, or closed its side
-// right after them as libssh2 does (fs's atomic upload when
-// the policy asks for it, otherwise a hidden temporary file renamed over the final name; files up
-// to kBufferedUpload are kept in memory and created only when complete): data shorter or longer
-// than declared never leaves a partial file. Error replies are "\1scp: ...\n"
-// and the session goes on where the protocol allows it (a refused name, a failed open or mkdir,
-// a failed write); a broken record ends it with "\2scp: protocol error: ...\n".
+// policies apply. Every file is received into a temporary name, created when its C record
+// arrives (a refusal answers the record, as in scp.c), and appears under its final name only
+// once all its declared bytes arrived and the source confirmed them, or closed its side right
+// after them as libssh2 does (fs's atomic upload when the policy asks for it, otherwise a
+// hidden temporary file renamed over the final name; files up to kBufferedUpload are kept in
+// memory and written at once): data shorter or longer than declared never leaves a partial
+// file. Error replies are "\1scp: ...\n" and the session goes on where the protocol allows it
+// (a refused name, a failed open or mkdir, a failed write); a broken record ends it with
+// "\2scp: protocol error: ...\n".
 //
 // Differences from OpenSSH's sink, by design: an existing file is replaced by rename (a symlink
-// under the final name is replaced, not followed; without -p the new file's mode comes from the
-// record and the umask), and while a file larger than kBufferedUpload arrives its temporary name
-// exists in the directory (so the directory's mtime changes even if the upload is discarded);
-// for a buffered file, errors creating it are reported after its data.
+// under the final name is replaced, not followed; a file the user may not write is refused, as
+// scp.c's open() refuses it; without -p the new file's mode comes from the record and the
+// umask), and while a file arrives its temporary name exists in the directory (so the
+// directory's mtime changes even if the upload is discarded).
 #pragma once
 
 #include <optional>

@@ -50,7 +50,8 @@ def tearDownModule():
                   "rmdir and a wrong host key refused; Twisted Conch cftp put/get/chmod/rename/"
                   "mkdir; Dropbear dbclient under sftp, 3 ciphers, 6 MiB each way, RekeyLimit 1M; "
                   "JSch 0.1.54 sftp/scp with the README's ECDH and ECDSA lines, refused without; "
-                  "python scp module put/get -r with mtimes (T records without -p)")
+                  "python scp module put/get -r with mtimes (T records without -p); scp -O and "
+                  "curl scp uploads onto read-only, root-owned and missing-directory targets fail")
 
 
 def make_tree(name, files, mtime):
@@ -611,6 +612,42 @@ class PythonScp(unittest.TestCase):
                 with open(path, "rb") as f:
                     self.assertEqual(f.read(), data, path)
                 self.assertEqual(int(os.stat(path).st_mtime), 1300000000, path)
+
+
+class ScpRefusals(unittest.TestCase):
+    """An scp upload the server refuses must fail in the client. scp.c refuses at the C record
+    (libssh2 reads no status after the data), and refuses a file the user may not write."""
+
+    def test_refused_uploads_fail_in_openssh_scp_and_curl(self):
+        tmp = wharftest.tmpdir()
+        local = os.path.join(tmp, "refused.txt")
+        with open(local, "w") as f:
+            f.write("new content\n")
+        ro = os.path.join(M["root"], "ro.txt")
+        foreign = os.path.join(M["root"], "foreign.txt")
+        for path, mode, owner in ((ro, 0o444, M["uid"]), (foreign, 0o644, 0)):
+            with open(path, "w") as f:
+                f.write("keep me\n")
+            os.chown(path, owner, owner)
+            os.chmod(path, mode)
+        pin = login.host_fingerprint(M["state"]).removeprefix("SHA256:")
+        for target in ("ro.txt", "foreign.txt", "no-such-dir/x.txt"):
+            r = login.run(["scp", "-O", *login.CLIENT_OPTS, *login.BATCH, "-P",
+                           str(M["server"].port), "-i", M["keys"]["ed25519"], local,
+                           f"{M['user']}@127.0.0.1:{target}"], timeout=60)
+            self.assertNotEqual(r.returncode, 0, target)
+            self.assertRegex(r.stderr, "Permission denied|No such file", target)
+            r = login.run(["curl", "-sS", "--max-time", "60", "--hostpubsha256", pin, "-u",
+                           M["user"] + ":", "--key", M["keys"]["ed25519"], "--pubkey",
+                           M["keys"]["ed25519"] + ".pub", "-T", local,
+                           f"scp://127.0.0.1:{M['server'].port}/{target}"], timeout=90)
+            self.assertNotEqual(r.returncode, 0, target)  # curl used to report success
+        for path, mode, owner in ((ro, 0o444, M["uid"]), (foreign, 0o644, 0)):
+            with open(path) as f:
+                self.assertEqual(f.read(), "keep me\n")
+            st = os.stat(path)
+            self.assertEqual((st.st_mode & 0o777, st.st_uid), (mode, owner))
+        self.assertFalse(os.path.exists(os.path.join(M["root"], "no-such-dir")))
 
 
 class DraftSymlinkOrder(unittest.TestCase):

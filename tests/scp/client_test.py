@@ -371,12 +371,12 @@ class MaliciousRecords(ScpBase):
         shutil.rmtree(self.rpath("t", "d"))
 
     def test_short_and_long_data(self):
+        # A temporary name existed while the data arrived (the directory's mtime moved), but no
+        # file and no temporary file remain, whatever the size.
         for data in (b"C0644 10 f\nhello", b"C0644 5 f\nhelloLONGER",
                      b"C0644 10 f\nhello" + b"x" * 100):
-            self.run_handler("scp -t t", data)
+            self.run_handler("scp -t t", data, creates=True)
             self.assertEqual(os.listdir(self.rpath("t")), [])
-        # Larger than the sink keeps in memory: a temporary name existed (mtime moved), but no
-        # file and no temporary file remain.
         self.run_handler("scp -t t", b"C0644 3000000 f\n" + b"x" * 2000000, creates=True)
         self.assertEqual(os.listdir(self.rpath("t")), [])
 
