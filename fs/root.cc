@@ -5,7 +5,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 
 #include "fs/atomic.h"
 #include "fs/fdops.h"
@@ -77,32 +79,68 @@ Result<Root::Parent> Root::resolve_parent(std::string_view path, int dir_flags) 
   return Parent{std::move(*dir), std::move(split.name)};
 }
 
-std::string Root::client_path_of(int fd, std::string_view fallback) const {
-  std::string host = fdops::kernel_path(fd);
-  if (host_path_ == "/" && !host.empty() && host[0] == '/') return host;
-  if (host.size() >= host_path_.size() && host.compare(0, host_path_.size(), host_path_) == 0) {
-    std::string rest = host.substr(host_path_.size());
-    if (rest.empty()) return "/";
-    if (rest[0] == '/') return rest;
-  }
-  return std::string(fallback);  // /proc unavailable or the directory moved meanwhile
+// The kernel cannot name a path for us without /proc, which a chrooted session lacks, so the
+// path is walked (realpath_by_walk) in every mode: "link/.." is the parent of the link's target,
+// and a dangling final link names its target, as OpenSSH's sftp_realpath() answers.
+Result<std::string> Root::realpath(std::string_view path) {
+  return realpath_by_walk(path.empty() ? std::string_view(".") : path);
 }
 
-Result<std::string> Root::realpath(std::string_view path) {
+namespace {
+
+// Pushes the components of `path` on `todo` so that the first is on top (at the back).
+void push_components(std::string_view path, std::vector<std::string>& todo) {
+  std::vector<std::string> parts;
+  for (size_t i = 0; i <= path.size();) {
+    size_t slash = std::min(path.find('/', i), path.size());
+    if (slash > i) parts.emplace_back(path.substr(i, slash - i));
+    i = slash + 1;
+  }
+  todo.insert(todo.end(), parts.rbegin(), parts.rend());
+}
+
+}  // namespace
+
+// realpath(3) inside the root: every symlink met is read and spliced into what is left (an
+// absolute target starts again at the root, as RESOLVE_IN_ROOT reads it), and ".." applies to
+// what is already resolved, which holds no symlink. At most 40 links, as the kernel allows.
+Result<std::string> Root::realpath_by_walk(std::string_view path) {
   if (has_nul(path)) return Errno{EINVAL};
-  // The kernel resolves the path as every other request does: "link/.." is the parent of the
-  // link's target, as realpath(3) in OpenSSH's sftp-server says, not the link's directory.
-  std::string_view p = path.empty() ? std::string_view(".") : path;
-  auto fd = resolve(p, O_PATH);
-  if (fd) return client_path_of(fd->get(), normalize(p));
-  if (fd.error() != ENOENT) return fd.status();
-  // A missing final component is allowed; its parent must exist (OpenSSH's sftp_realpath).
-  SplitPath split = split_path(p);
-  if (split.name.empty()) return Errno{ENOENT};
-  auto dir = resolve(split.parent, O_PATH | O_DIRECTORY);
-  if (!dir) return dir.status();
-  std::string parent = client_path_of(dir->get(), normalize(split.parent));
-  return parent == "/" ? "/" + split.name : parent + "/" + split.name;
+  std::vector<std::string> todo;
+  push_components(path, todo);
+  std::string resolved = "/";
+  int links = 0;
+  while (!todo.empty()) {
+    std::string name = std::move(todo.back());
+    todo.pop_back();
+    if (name == ".") continue;
+    if (name == "..") {
+      resolved = split_path(resolved).parent;
+      if (resolved.empty()) resolved = "/";
+      continue;
+    }
+    std::string next = resolved == "/" ? "/" + name : resolved + "/" + name;
+    auto dir = resolve(resolved, O_PATH | O_DIRECTORY);
+    if (!dir) return dir.status();
+    struct stat st;
+    if (::fstatat(dir->get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (errno == ENOENT && todo.empty()) return next;  // a missing final component is allowed
+      return last_errno();
+    }
+    if (S_ISLNK(st.st_mode)) {
+      if (++links > 40) return Errno{ELOOP};
+      char target[4096];
+      ssize_t n = ::readlinkat(dir->get(), name.c_str(), target, sizeof target);
+      if (n < 0) return last_errno();
+      if (static_cast<size_t>(n) == sizeof target) return Errno{ENAMETOOLONG};
+      if (n > 0 && target[0] == '/') resolved = "/";
+      push_components(std::string_view(target, static_cast<size_t>(n)), todo);
+      continue;
+    }
+    if (!S_ISDIR(st.st_mode) && !todo.empty()) return Errno{ENOTDIR};
+    resolved = std::move(next);
+  }
+  return resolved;
 }
 
 Result<struct stat> Root::stat(std::string_view path, bool follow) {

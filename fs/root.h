@@ -43,6 +43,8 @@ class Root {
 
   // The canonical client path ("/a/b"), symlinks resolved inside the root. The final component
   // may be missing (as with OpenSSH); a missing directory on the way is ENOENT.
+  // Works without /proc (a chrooted session has none): the path is walked a component at a
+  // time, symlinks read and spliced in, as OpenSSH's sftp_realpath() does.
   Result<std::string> realpath(std::string_view path);
   // `follow` false is LSTAT: a final symlink is reported, not followed.
   Result<struct stat> stat(std::string_view path, bool follow);
@@ -77,6 +79,7 @@ class Root {
                            uint64_t to_offset);
 
  private:
+  Result<std::string> realpath_by_walk(std::string_view path);
   friend class File;
   Root(UniqueFd root, std::string host_path, struct stat root_stat, Policy policy);
 
@@ -94,7 +97,6 @@ class Root {
   void sweep_once(int dir);
   Status deny_reserved_name(std::string_view path) const;
   Status apply_attrs(int path_fd, std::string_view path, const Attrs& attrs, bool is_dir);
-  std::string client_path_of(int fd, std::string_view fallback) const;
   mode_t create_mode(mode_t requested, bool dir) const;
   void note_written(std::string_view path);
   bool wrote(std::string_view path) const;

@@ -77,6 +77,30 @@ TEST_F(RootFixture, RealpathIsClientView) {
   EXPECT_EQ(root_->realpath("missing/..").error(), ENOENT);
 }
 
+// realpath() walks the path itself (a chrooted session has no /proc for the kernel's answer),
+// and must answer as OpenSSH's sftp_realpath() does.
+TEST_F(RootFixture, RealpathFollowsLinksAsSftpServerDoes) {
+  stdfs::create_directories(root_dir_ / "a" / "b" / "c");
+  stdfs::create_directory_symlink("a/b", root_dir_ / "lnk");
+  stdfs::create_directory_symlink("/a/b/c", root_dir_ / "a" / "abs");  // read from the root
+  stdfs::create_directory_symlink("../lnk/c", root_dir_ / "a" / "chain");
+  stdfs::create_symlink("loop2", root_dir_ / "loop1");
+  stdfs::create_symlink("loop1", root_dir_ / "loop2");
+  stdfs::create_symlink("nowhere", root_dir_ / "dangling");
+  std::ofstream(root_dir_ / "a" / "f") << "x";
+  const std::pair<const char*, const char*> found[] = {
+      {"a/abs", "/a/b/c"},      {"a/abs/..", "/a/b"},    {"a/chain", "/a/b/c"},
+      {"a/chain/..", "/a/b"},   {"a/chain/../..", "/a"}, {"/a//b/", "/a/b"},
+      {"dangling", "/nowhere"}, {"a/f", "/a/f"},         {"lnk/c/../../b", "/a/b"}};
+  for (const auto& [path, want] : found) {
+    auto got = root_->realpath(path);
+    ASSERT_TRUE(got.ok()) << path;
+    EXPECT_EQ(*got, want) << path;
+  }
+  EXPECT_EQ(root_->realpath("loop1").error(), ELOOP);
+  EXPECT_EQ(root_->realpath("a/f/x").error(), ENOTDIR);
+}
+
 TEST_F(RootFixture, DirectoryOps) {
   ASSERT_TRUE(root_->mkdir("d", 0755).ok());
   EXPECT_EQ(root_->mkdir("d", 0755).error(), EEXIST);

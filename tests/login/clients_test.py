@@ -10,6 +10,7 @@ Dropbear's dbclient as the transport under OpenSSH's sftp; JSch (Java);
 python's scp module."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -51,7 +52,8 @@ def tearDownModule():
                   "mkdir; Dropbear dbclient under sftp, 3 ciphers, 6 MiB each way, RekeyLimit 1M; "
                   "JSch 0.1.54 sftp/scp with the README's ECDH and ECDSA lines, refused without; "
                   "python scp module put/get -r with mtimes (T records without -p); scp -O and "
-                  "curl scp uploads onto read-only, root-owned and missing-directory targets fail")
+                  "curl scp uploads onto read-only, root-owned and missing-directory targets fail; "
+                  "chrooted REALPATH through a symlink (cd link/..)")
 
 
 def make_tree(name, files, mtime):
@@ -648,6 +650,23 @@ class ScpRefusals(unittest.TestCase):
             st = os.stat(path)
             self.assertEqual((st.st_mode & 0o777, st.st_uid), (mode, owner))
         self.assertFalse(os.path.exists(os.path.join(M["root"], "no-such-dir")))
+
+
+class ChrootedRealpath(unittest.TestCase):
+    """The session is chrooted (no /proc inside): REALPATH must still follow symlinks, so that
+    `cd link/..` lands where `ls link/..` looks, as with sftp-server."""
+
+    def test_cd_through_a_symlink_then_up(self):
+        os.makedirs(os.path.join(M["root"], "rp", "sub", "deep"), exist_ok=True)
+        link = os.path.join(M["root"], "rp", "dl")
+        if not os.path.lexists(link):
+            os.symlink("sub/deep", link)
+        r = login.sftp(M["server"], M["user"], M["keys"]["ed25519"],
+                       ["cd rp/dl", "pwd", "cd ..", "pwd"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(re.findall(r"Remote working directory: (\S+)", r.stdout),
+                         ["/rp/sub/deep", "/rp/sub"])
+        self.assertIn("(chroot)", M["server"].read_log())
 
 
 class DraftSymlinkOrder(unittest.TestCase):
