@@ -15,27 +15,65 @@
 namespace wharf::fs::fdops {
 namespace {
 
-std::string proc_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
+std::string proc_path(int fd) {
+  if (testing::pre_6_6_chroot) return "/nonexistent-proc/self/fd/" + std::to_string(fd);
+  return "/proc/self/fd/" + std::to_string(fd);
+}
+
+// A directory's O_PATH descriptor opened for real through ".", when /proc is missing.
+int reopen_directory(int fd) {
+  return ::openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+}
 
 }  // namespace
+
+namespace testing {
+bool pre_6_6_chroot = false;
+}  // namespace testing
 
 int chmod(int fd, mode_t mode) {
   // fchmodat2(AT_EMPTY_PATH) works on O_PATH descriptors (Linux 6.6+); fchmod works on ordinary
   // ones; older kernels fall back to the /proc magic link of our own descriptor.
-  if (::syscall(SYS_fchmodat2, fd, "", mode, AT_EMPTY_PATH) == 0) return 0;
-  if (errno != ENOSYS && errno != EINVAL && errno != EBADF) return -1;
+  if (!testing::pre_6_6_chroot) {
+    if (::syscall(SYS_fchmodat2, fd, "", mode, AT_EMPTY_PATH) == 0) return 0;
+    if (errno != ENOSYS && errno != EINVAL && errno != EBADF) return -1;
+  }
   if (::fchmod(fd, mode) == 0) return 0;
   if (errno != EBADF) return -1;
-  return ::fchmodat(AT_FDCWD, proc_path(fd).c_str(), mode, 0);
+  if (::fchmodat(AT_FDCWD, proc_path(fd).c_str(), mode, 0) == 0) return 0;
+  if (errno != ENOENT) return -1;
+  int dir = reopen_directory(fd);
+  if (dir < 0) {
+    errno = ENOENT;  // not a directory (or unreadable): the caller reopens it by path
+    return -1;
+  }
+  int rc = ::fchmod(dir, mode);
+  int saved = errno;
+  ::close(dir);
+  errno = saved;
+  return rc;
 }
 
 int utimes(int fd, int64_t atime, int64_t mtime) {
   struct timespec ts[2] = {{static_cast<time_t>(atime), 0}, {static_cast<time_t>(mtime), 0}};
-  if (::utimensat(fd, "", ts, AT_EMPTY_PATH) == 0) return 0;
-  if (errno != EINVAL && errno != EBADF) return -1;
+  if (!testing::pre_6_6_chroot) {
+    if (::utimensat(fd, "", ts, AT_EMPTY_PATH) == 0) return 0;
+    if (errno != EINVAL && errno != EBADF) return -1;
+  }
   if (::futimens(fd, ts) == 0) return 0;
   if (errno != EBADF) return -1;
-  return ::utimensat(AT_FDCWD, proc_path(fd).c_str(), ts, 0);
+  if (::utimensat(AT_FDCWD, proc_path(fd).c_str(), ts, 0) == 0) return 0;
+  if (errno != ENOENT) return -1;
+  int dir = reopen_directory(fd);
+  if (dir < 0) {
+    errno = ENOENT;
+    return -1;
+  }
+  int rc = ::futimens(dir, ts);
+  int saved = errno;
+  ::close(dir);
+  errno = saved;
+  return rc;
 }
 
 int chown(int fd, uid_t uid, gid_t gid) { return ::fchownat(fd, "", uid, gid, AT_EMPTY_PATH); }

@@ -163,6 +163,26 @@ Result<struct stat> Root::stat(std::string_view path, bool follow) {
   return st;
 }
 
+// fdops could not change an O_PATH descriptor's regular file (a kernel before 6.6 in a chroot:
+// no fchmodat2, no /proc): the path is opened again, for reading or else for writing, and used
+// only if it is still the same inode. errno is ENOENT when that fails.
+UniqueFd Root::reopen_same_file(int path_fd, std::string_view path) {
+  struct stat want, got;
+  if (::fstat(path_fd, &want) != 0 || !S_ISREG(want.st_mode)) {
+    errno = ENOENT;
+    return UniqueFd();
+  }
+  for (int flags : {O_RDONLY, O_WRONLY}) {
+    auto fd = resolve(path, flags | O_NONBLOCK | O_NOCTTY);
+    if (fd && ::fstat(fd->get(), &got) == 0 && got.st_dev == want.st_dev &&
+        got.st_ino == want.st_ino) {
+      return std::move(*fd);
+    }
+  }
+  errno = ENOENT;
+  return UniqueFd();
+}
+
 Status Root::apply_attrs(int path_fd, std::string_view path, const Attrs& attrs, bool is_dir) {
   if (attrs.size) {
     auto fd = resolve(path, O_WRONLY | O_NONBLOCK);
@@ -171,11 +191,17 @@ Status Root::apply_attrs(int path_fd, std::string_view path, const Attrs& attrs,
   }
   bool forced = is_dir ? policy_.dir_mode.has_value() : policy_.file_mode.has_value();
   if (attrs.mode && !forced && fdops::chmod(path_fd, *attrs.mode & 07777) != 0) {
-    return last_errno();
+    if (errno != ENOENT) return last_errno();
+    UniqueFd same = reopen_same_file(path_fd, path);
+    if (!same.valid() || ::fchmod(same.get(), *attrs.mode & 07777) != 0) return last_errno();
   }
   if ((attrs.atime || attrs.mtime) &&
       fdops::utimes(path_fd, attrs.atime.value_or(0), attrs.mtime.value_or(0)) != 0) {
-    return last_errno();
+    if (errno != ENOENT) return last_errno();
+    UniqueFd same = reopen_same_file(path_fd, path);
+    struct timespec ts[2] = {{static_cast<time_t>(attrs.atime.value_or(0)), 0},
+                             {static_cast<time_t>(attrs.mtime.value_or(0)), 0}};
+    if (!same.valid() || ::futimens(same.get(), ts) != 0) return last_errno();
   }
   if ((attrs.uid || attrs.gid) && fdops::chown(path_fd, attrs.uid.value_or(static_cast<uid_t>(-1)),
                                                attrs.gid.value_or(static_cast<gid_t>(-1))) != 0) {

@@ -97,6 +97,7 @@ class Root {
   void sweep_once(int dir);
   Status deny_reserved_name(std::string_view path) const;
   Status apply_attrs(int path_fd, std::string_view path, const Attrs& attrs, bool is_dir);
+  UniqueFd reopen_same_file(int path_fd, std::string_view path);
   mode_t create_mode(mode_t requested, bool dir) const;
   void note_written(std::string_view path);
   bool wrote(std::string_view path) const;

@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "fs/fdops.h"
 #include "fs/path.h"
 #include "tests/fs/fixture.h"
 
@@ -179,6 +180,29 @@ TEST_F(RootFixture, ChrootedSessionRefusesAbsoluteSymlinkTargets) {
   EXPECT_EQ((*chrooted)->symlink("/inside", "abs").error(), EPERM);
   EXPECT_FALSE(stdfs::is_symlink(root_dir_ / "abs"));
   EXPECT_TRUE((*chrooted)->symlink("inside", "rel").ok());
+}
+
+// Debian 12's own kernel (6.1) has no fchmodat2, and a chrooted session has no /proc: SETSTAT
+// must still change a file's and a directory's mode and times (they used to fail with ENOENT).
+TEST_F(RootFixture, SetstatWorksWithoutFchmodat2AndProc) {
+  spit(root_dir_ / "f", "12345");
+  stdfs::create_directory(root_dir_ / "d");
+  struct Knob {
+    Knob() { fdops::testing::pre_6_6_chroot = true; }
+    ~Knob() { fdops::testing::pre_6_6_chroot = false; }
+  } knob;
+  Attrs a;
+  a.mode = 0640;
+  a.atime = 1000;
+  a.mtime = 2000;
+  for (const char* name : {"f", "d"}) {
+    ASSERT_TRUE(root_->setstat(name, a, true).ok()) << name;
+    struct stat st;
+    ASSERT_EQ(::stat((root_dir_ / name).c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0640u) << name;
+    EXPECT_EQ(st.st_mtime, 2000) << name;
+    EXPECT_EQ(st.st_atime, 1000) << name;
+  }
 }
 
 TEST_F(RootFixture, SetstatFollowsInsideAndLsetstatDoesNot) {
