@@ -20,9 +20,20 @@ std::string proc_path(int fd) {
   return "/proc/self/fd/" + std::to_string(fd);
 }
 
-// A directory's O_PATH descriptor opened for real through ".", when /proc is missing.
-int reopen_directory(int fd) {
-  return ::openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+// Applies `change` to a directory's O_PATH descriptor opened for real through ".", when /proc
+// is missing. Anything else fails with ENOENT, for the caller to reopen by path.
+template <typename Change>
+int through_reopened_directory(int fd, Change change) {
+  int dir = ::openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (dir < 0) {
+    errno = ENOENT;
+    return -1;
+  }
+  int rc = change(dir);
+  int saved = errno;
+  ::close(dir);
+  errno = saved;
+  return rc;
 }
 
 }  // namespace
@@ -42,16 +53,7 @@ int chmod(int fd, mode_t mode) {
   if (errno != EBADF) return -1;
   if (::fchmodat(AT_FDCWD, proc_path(fd).c_str(), mode, 0) == 0) return 0;
   if (errno != ENOENT) return -1;
-  int dir = reopen_directory(fd);
-  if (dir < 0) {
-    errno = ENOENT;  // not a directory (or unreadable): the caller reopens it by path
-    return -1;
-  }
-  int rc = ::fchmod(dir, mode);
-  int saved = errno;
-  ::close(dir);
-  errno = saved;
-  return rc;
+  return through_reopened_directory(fd, [mode](int dir) { return ::fchmod(dir, mode); });
 }
 
 int utimes(int fd, int64_t atime, int64_t mtime) {
@@ -64,16 +66,7 @@ int utimes(int fd, int64_t atime, int64_t mtime) {
   if (errno != EBADF) return -1;
   if (::utimensat(AT_FDCWD, proc_path(fd).c_str(), ts, 0) == 0) return 0;
   if (errno != ENOENT) return -1;
-  int dir = reopen_directory(fd);
-  if (dir < 0) {
-    errno = ENOENT;
-    return -1;
-  }
-  int rc = ::futimens(dir, ts);
-  int saved = errno;
-  ::close(dir);
-  errno = saved;
-  return rc;
+  return through_reopened_directory(fd, [&ts](int dir) { return ::futimens(dir, ts); });
 }
 
 int chown(int fd, uid_t uid, gid_t gid) { return ::fchownat(fd, "", uid, gid, AT_EMPTY_PATH); }
