@@ -8,8 +8,9 @@ build_pkgs=(bazel-bootstrap g++ libbotan-2-dev libfmt-dev zlib1g-dev libasio-dev
 # Real peers and baselines the tests talk to (see ../shared/BUILDING.md).
 # strace proves SCP spawns nothing; openssl and python3-bcrypt make independent password hashes.
 test_pkgs=(openssh-server openssh-sftp-server putty-tools python3 python3-paramiko
-           python3-bcrypt python3-cryptography curl rclone python3-asyncssh lftp libssh-4 python3-twisted dropbear-bin libjsch-java python3-scp ssh-audit procps strace openssl passwd
-           util-linux clang-14 libclang-rt-14-dev)
+           python3-bcrypt python3-cryptography curl rclone python3-asyncssh lftp libssh-4
+           python3-twisted dropbear-bin libjsch-java python3-scp sshfs git ssh-audit procps
+           strace openssl passwd util-linux clang-14 libclang-rt-14-dev)
 
 case "${1:-build}" in
   build) want=("${build_pkgs[@]}") ;;
